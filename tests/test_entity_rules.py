@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import spacy
 from spacy.tokens import Span
 
-from pipeline.components.entity_rules import PACKAGE_PATTERNS, EntityRules
+from pipeline.components.entity_rules import PACKAGE_PATTERNS
 
 from .conftest import SHARED_DIR, needs_shared
 
@@ -168,6 +167,17 @@ def test_registrant_from_cover_page_and_its_short_form(nlp):
             "(Exact name of registrant as specified in its charter)\n\n"
             "Item 5. Quillfeather Holdings completed the sale. Quillfeather expects growth.")
     assert texts(nlp, text, "FIRM") == ["QUILLFEATHER HOLDINGS", "Quillfeather Holdings", "Quillfeather"]
+
+
+def test_registrant_after_a_date_on_the_same_line(nlp):
+    text = ("Date of Report (Date of earliest event reported): July 1, 2002 TALLOW INC. "
+            "---------- (Exact name of Registrant as specified in its charter)")
+    assert ents(nlp, text) == [("July 1, 2002", "DATE"), ("TALLOW INC.", "FIRM")]
+
+
+def test_hyphenated_firm_names(nlp):
+    text = "Hewlett-Packard Company bought it; Non-Cash Inc. Tax Provision rose."
+    assert texts(nlp, text, "FIRM") == ["Hewlett-Packard Company"]
 
 
 def test_defined_short_name_is_repeated(nlp):

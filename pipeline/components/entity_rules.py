@@ -61,15 +61,6 @@ PRIO_CUE = 2
 PRIO_REPEAT = 0
 
 
-def read_lexicon(path: Path) -> List[str]:
-    out = []
-    for line in path.read_text(encoding="utf8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line.lower())
-    return out
-
-
 @dataclass
 class Resources:
     """Lexicons and derived sets, shared by all extractors."""
@@ -108,6 +99,11 @@ class Ctx:
         self.text = [strings[orth] for orth, _, _, _ in rows]
         self.doc_text = "".join([t + " " if sp else t for t, (_, sp, _, _) in zip(self.text, rows)])
         self.lower = [t.lower() for t in self.text]
+        offsets, pos = [], 0
+        for t, (_, sp, _, _) in zip(self.text, rows):
+            offsets.append(pos)
+            pos += len(t) + (1 if sp else 0)
+        self.offsets = offsets + [pos]  # character offset of each token (and the end)
         self.space = [bool(sp) for _, _, sp, _ in rows]
         self.shape = [sh for _, _, _, sh in rows]
         self.pattern_spans = pattern_spans
@@ -353,11 +349,12 @@ def registrant() -> Extractor:
                 start = offset + b + before[b:e].index(seg)
                 end = start + len(seg)
                 # cut after a date that precedes the name on the same segment
+                seg_start = start
                 for c in ctx.pattern_spans:
                     if c.label == "DATE":
-                        ds = ctx.doc[c.start:c.end]
-                        if start <= ds.start_char < end and ds.end_char < end:
-                            start = ds.end_char
+                        ds_start, ds_end = ctx.offsets[c.start], ctx.offsets[c.end - 1] + len(ctx.text[c.end - 1])
+                        if seg_start <= ds_start < end and ds_end < end:
+                            start = max(start, ds_end)
                 span = ctx.doc.char_span(start, end, alignment_mode="contract")
                 if span is None or not len(span):
                     return
@@ -486,6 +483,13 @@ def suffix_firms() -> Extractor:
                 continue
             while j < i and (ctx.space[j] or ctx.lower[j] in connectors or ctx.text[j] == ","):
                 j += 1
+            # hyphenated names: "Hewlett-Packard Company" yes, "Non-Cash Inc. Tax" no
+            while j >= 2 and ctx.text[j - 1] == "-" and name_word(ctx, j - 2) and \
+                    not ctx.doc_text[ctx.offsets[j - 2]:ctx.offsets[j]].count(" ") and \
+                    ctx.lower[j - 2] not in HYPHEN_PREFIXES:
+                j -= 2
+            if j and ctx.text[j - 1] == "-" and ctx.offsets[j - 1] + 1 == ctx.offsets[j]:
+                continue
             ctx.firm_names.append((j, end))
             yield Candidate(j, end, "FIRM", PRIO_PATTERN)
     return extract
@@ -494,6 +498,7 @@ def suffix_firms() -> Extractor:
 FUNCTION_WORDS = {"the", "a", "an", "on", "in", "at", "by", "to", "for", "from", "with", "as", "of",
                   "and", "or", "if", "this", "that", "each", "its", "our", "their", "his", "her",
                   "we", "it", "i", "mr.", "ms.", "mrs.", "dr."}
+HYPHEN_PREFIXES = {"non", "pre", "post", "anti", "multi", "semi", "sub", "co", "ex", "inter", "intra"}
 OF_SUFFIXES = {"bank", "association", "company", "trust", "commission", "authority", "fund"}
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,7}$")
 _DEFINED = re.compile(r"^[\"“”']$")
@@ -911,7 +916,9 @@ class EntityRules:
         self.anchor_lower: Dict[str, List[int]] = {}
         self.anchor_shape: Dict[int, List[int]] = {}
         self.anchor_all: List[int] = []
-        for gid, (key, g) in enumerate(sorted(groups.items(), key=lambda kv: repr(kv[0]))):
+        # a fixed group order (frozenset reprs depend on the hash seed)
+        order = sorted(groups.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1] or [])))
+        for gid, (key, g) in enumerate(order):
             matcher = Matcher(self.nlp.vocab)
             phrases = PhraseMatcher(self.nlp.vocab)
             for pat in g["patterns"]:
@@ -943,7 +950,7 @@ class EntityRules:
         rare = [k for k in required if _word_set(toks[k]) and not _word_set(toks[k]) & COMMON_WORDS]
         shaped = [k for k in required if _shape_set(toks[k])]
         if rare:
-            k = max(rare, key=lambda k: (min(len(w) for w in _word_set(toks[k])), k))
+            k = max(rare, key=lambda k: (min(len(w) for w in _word_set(toks[k])), -k))
             key: tuple = ("lower", frozenset(_word_set(toks[k])))
         elif shaped:
             k = shaped[0]
@@ -999,6 +1006,7 @@ class EntityRules:
                     if e2 > s2 and (s2, e2, label) not in seen:
                         seen.add((s2, e2, label))
                         out.append(Candidate(s2, e2, label, PRIO_PATTERN))
+        out.sort(key=lambda c: (c.start, c.end, c.label))
         return out
 
     # -- processing
