@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Optional
 
 import typer
 from spacy.cli._util import parse_config_overrides
@@ -49,8 +48,9 @@ def extract(
 
     def on_start(total: int) -> None:
         nonlocal progress
-        progress = typer.progressbar(length=total, label="extracting", file=sys.stderr)
-        progress.__enter__()
+        if sys.stderr.isatty():  # a bar only for a person watching, not in logs
+            progress = typer.progressbar(length=total, label="extracting", file=sys.stderr)
+            progress.__enter__()
 
     def on_failure(doc_id: str, why: str) -> None:
         typer.echo(f"skipped: {why}", err=True)
@@ -60,7 +60,7 @@ def extract(
                                  n_process=n_process, batch_size=batch_size, force=force,
                                  on_start=on_start, on_failure=on_failure,
                                  on_progress=lambda n: progress.update(n) if progress else None)
-    except (OutputExistsError, NotADirectoryError, ModelNotFoundError) as err:
+    except (OSError, ModelNotFoundError) as err:  # OutputExistsError, a missing folder, ...
         _fail(str(err))
     finally:
         if progress is not None:

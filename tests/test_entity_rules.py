@@ -329,3 +329,60 @@ def test_dev_f1_and_precision():
     result = score({g["id"]: g for g in gold}, preds)["entities"]
     assert result["ALL"]["f"] >= 0.85
     assert result["ALL"]["p"] >= 0.9
+
+
+# ------------------------------------------------------- names the relations need
+
+@pytest.mark.parametrize("text, expected", [
+    # a leading initial: the name goes on to the surname (and its suffix)
+    ("By: /s/ H. Davis Thames\nSenior Vice President", ["H. Davis Thames"]),
+    ("/s/ R. Andrew Dickson III\nManaging Director", ["R. Andrew Dickson III"]),
+    # accented, double-barrelled names and surname particles
+    ("/s/ Mathias Döpfner\nDirector", ["Mathias Döpfner"]),
+    ("/s/ Kathleen Wilson-Thompson\nDirector", ["Kathleen Wilson-Thompson"]),
+    ("hereby constitutes and appoints Sharda Caro del Castillo, signing singly",
+     ["Sharda Caro del Castillo"]),
+    # a stop word as a surname after a middle initial
+    ("/s/ Erin L. May\nController", ["Erin L. May"]),
+    # a list of attorneys wrapped at a line end
+    ("hereby constitutes and appoints each of John Kunze, Ryno\nBlignaut and Christopher Ferro,",
+     ["John Kunze", "Ryno\nBlignaut", "Christopher Ferro"]),
+    # a rank before the name is left out, like an honorific
+    ("/s/ Admiral Phil S. Davidson\nDirector", ["Phil S. Davidson"]),
+])
+def test_persons_that_relations_need(nlp, text, expected):
+    assert texts(nlp, text, "PERSON") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # near misses: a name is still complete after "M. Last"; a month stays a date
+    ("By: /s/ Kevin G. Lowery Alcoa Inc.", ["Kevin G. Lowery"]),
+    ("Dated: May 4, 2006", []),
+    # a line break splits a name only inside a list of attorneys
+    ("The meeting was chaired by Ryno\nBlignaut Holdings.", []),
+    ("/s/ John Smith-\nDirector", ["John Smith"]),
+])
+def test_person_near_misses(nlp, text, expected):
+    assert texts(nlp, text, "PERSON") == expected
+
+
+def test_contact_name_above_a_firm_is_not_part_of_the_firm(nlp):
+    text = "Contact:\nKatie Cotton\nApple Computer, Inc.\n(408) 555-0100"
+    assert texts(nlp, text, "PERSON") == ["Katie Cotton"]
+    assert texts(nlp, text, "FIRM") == ["Apple Computer, Inc."]
+    # a firm name wrapped at a line end stays whole
+    assert texts(nlp, "shares of McCaw Cellular\nCommunications, Inc. rose.", "FIRM") == \
+        ["McCaw Cellular\nCommunications, Inc."]
+
+
+def test_person_before_a_possessive_firm(nlp):
+    text = "Laura Smith, Acme Inc.'s Vice President, resigned."
+    assert texts(nlp, text, "PERSON") == ["Laura Smith"]
+    assert texts(nlp, text, "FIRM") == ["Acme Inc."]
+    # near miss: a firm made of two surnames before a comma is one name
+    assert texts(nlp, "Dean Witter, Discover & Co. and others", "FIRM") == ["Dean Witter, Discover & Co."]
+
+
+def test_firm_opening_with_a_given_name_is_no_person(nlp):
+    text = "Aaron Rents, Inc. said today that Aaron Rents will open stores."
+    assert "Aaron Rents" not in texts(nlp, text, "PERSON")

@@ -126,3 +126,15 @@ def test_no_sentence_start_inside_an_entity(nlp):
     doc = nlp.get_pipe("edgar_layout")(doc)
     ent = doc.ents[0]
     assert all(not t.is_sent_start for t in ent[1:])
+
+
+@pytest.mark.parametrize("heading", ["[Press Information Contact:]", "Investor Relations Contact:",
+                                     "Editorial Contact:", "Media and Investor Contacts"])
+def test_contact_heading_variants(heading):
+    text = f"Acme Corp. reports results.\n\n{heading}\nJane Roe\nAcme Corp.\n(212) 555-0100\n"
+    assert any(lab == "CONTACT" for _, _, lab in find_blocks(text))
+
+
+def test_contact_word_in_prose_is_no_contact_heading():
+    text = "Acme Corp. reports results.\n\nInvestors may contact the Company at any time.\n"
+    assert not any(lab == "CONTACT" for _, _, lab in find_blocks(text))

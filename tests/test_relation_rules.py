@@ -265,3 +265,137 @@ def test_factory_config():
     pipe = nlp.add_pipe("edgar_relation_rules", config={"default_affiliation": False})
     assert pipe.default_affiliation is False
     assert callable(make_relation_rules)
+
+
+# ------------------------------------------------ tolerance to predicted entities
+
+def test_past_role_gives_role_and_affiliation(nlp):
+    doc = _doc(nlp, "On May 1, 2023 [Jane Roe|PERSON] resigned as a [director|ROLE] of [Acme Corp.|FIRM] in 2023.\n")
+    t = _triples(doc)
+    assert ("Jane Roe", "HAS_ROLE", "director") in t
+    assert ("Jane Roe", "AFFILIATED_WITH", "Acme Corp.") in t
+    # near miss: a role the person only reports to
+    doc = _doc(nlp, "[Jane Roe|PERSON] reports to the [Chief Executive Officer|ROLE] of [Acme Corp.|FIRM] now.\n")
+    assert not any(r[1] == "HAS_ROLE" for r in _triples(doc))
+
+
+def test_title_of_the_company_is_the_registrant(nlp):
+    text = ("[Acme Corp.|FIRM] (the \"Company\") announced that [Jo Poe|PERSON], [Chairman|ROLE] "
+            "of the Registrant, will speak.\n")
+    t = _triples(_doc(nlp, text))
+    assert ("Jo Poe", "AFFILIATED_WITH", "Acme Corp.") in t
+    # near miss: the Company's own organ is no firm of the title
+    text = ("[Acme Corp.|FIRM] (the \"Company\") announced that [Jo Poe|PERSON], [Chairman|ROLE] "
+            "of the Company's audit committee, will speak.\n")
+    nlp2 = spacy.blank("en")
+    nlp2.add_pipe("edgar_layout")
+    nlp2.add_pipe("edgar_relation_rules", config={"default_affiliation": False})
+    assert ("Jo Poe", "AFFILIATED_WITH", "Acme Corp.") not in _triples(_doc(nlp2, text))
+
+
+def test_registrant_defined_after_its_state_of_incorporation(nlp):
+    text = ("[Beta Partners LLC|FIRM] and [Acme Corp.|FIRM], a Delaware corporation (the \"Company\"), "
+            "agreed.\n\nSIGNATURES\n\nPursuant to the requirements of the Securities Exchange Act of "
+            "1934, the registrant has duly caused this report to be signed.\n\n"
+            "/s/ [Jo Poe|PERSON]\n[Chief Executive Officer|ROLE]\n")
+    t = _triples(_doc(nlp, text))
+    assert ("Jo Poe", "AFFILIATED_WITH", "Acme Corp.") in t
+    assert ("Jo Poe", "AFFILIATED_WITH", "Beta Partners LLC") not in t
+
+
+SECOND_COMPANY = """SIGNATURES
+
+Pursuant to the requirements of the Securities Exchange Act of 1934, each of the registrants has
+duly caused this report to be signed on its behalf.
+
+Date: [December 17, 2013|DATE]
+
+[ACME HOLDINGS INC.|FIRM]
+
+By
+
+/s/[Mary K. Poe|PERSON]
+
+[Mary K. Poe|PERSON]
+
+[Secretary|ROLE]
+
+[ACME POWER COMPANY|FIRM]
+
+By
+
+/s/[Mary K. Poe|PERSON]
+
+[Mary K. Poe|PERSON]
+
+[Assistant Secretary|ROLE]
+"""
+
+
+def test_same_signer_under_a_second_company_line_signs_for_both(nlp):
+    t = _triples(_doc(nlp, SECOND_COMPANY))
+    assert ("Mary K. Poe", "SIGNS", "ACME HOLDINGS INC.") in t
+    assert ("Mary K. Poe", "SIGNS", "ACME POWER COMPANY") in t
+
+
+BY_TWICE = """SIGNATURES
+
+Pursuant to the requirements of the Securities Exchange Act of 1934, the Company has duly caused
+this report to be signed.
+
+[ACME STORES, INC.|FIRM]
+
+Dated: [November 22, 1994|DATE] By: /s/ [Jo Poe|PERSON]
+[Jo Poe|PERSON]
+[President|ROLE]
+
+Dated: [November 22, 1994|DATE] By: /s/ [Al Roe|PERSON]
+[Al Roe|PERSON]
+[Chief Financial Officer|ROLE]
+"""
+
+TWO_PARTIES = BY_TWICE.replace("By: /s/ [Al Roe|PERSON]", "/s/ [Al Roe|PERSON]")
+
+
+def test_each_by_line_under_one_company_signs_for_it(nlp):
+    t = _triples(_doc(nlp, BY_TWICE))
+    assert ("Al Roe", "SIGNS", "ACME STORES, INC.") in t
+    assert ("Al Roe", "AFFILIATED_WITH", "ACME STORES, INC.") in t
+    # near miss: a bare /s/ entry after the company's signer signs for itself only
+    assert ("Al Roe", "SIGNS", "ACME STORES, INC.") not in _triples(_doc(nlp, TWO_PARTIES))
+
+
+UNNAMED_ATTORNEYS = """LIMITED POWER OF ATTORNEY
+
+The undersigned, as an [officer|ROLE] or [director|ROLE] of [Acme Technologies, Inc.|FIRM] (the
+"Corporation"), hereby constitutes and appoints the responsible attorneys and paralegals of the
+Corporation, and each of them, the undersigned's true and lawful [attorney-in-fact|ROLE].
+
+Signature: /s/ [Peter A. Poe|PERSON]
+
+Dated: [September 14, 2020|DATE]
+"""
+
+
+def test_capacity_clause_without_named_attorneys(nlp):
+    t = _triples(_doc(nlp, UNNAMED_ATTORNEYS))
+    assert ("Peter A. Poe", "AFFILIATED_WITH", "Acme Technologies, Inc.") in t
+    # hedged capacity: no role
+    assert not any(r[0] == "Peter A. Poe" and r[1] == "HAS_ROLE" for r in t)
+    assert not any(r[1] == "APPOINTS" for r in t)
+
+
+def test_contact_card_person_firm_address(nlp):
+    text = ("Copies are available upon request to Stockholder Assistance, Mr. [Ronald C. Poe|PERSON], "
+            "[Acme Financial Corporation|FIRM], P.O. Box 1448, Montgomery, Alabama.\n")
+    assert ("Ronald C. Poe", "AFFILIATED_WITH", "Acme Financial Corporation") in _triples(_doc(nlp, text))
+    # near miss: a list of a person and a firm, no address after it
+    text = ("The plaintiffs are [Ronald C. Poe|PERSON], [Acme Financial Corporation|FIRM] and "
+            "others.\n")
+    assert not any(r[1] == "AFFILIATED_WITH" for r in _triples(_doc(nlp, text)))
+
+
+def test_press_contact_under_a_bracketed_heading(nlp):
+    text = ("[Acme Corp.|FIRM] (the \"Company\") reports.\n\n[Press Information Contact:]\n"
+            "[Katie Poe|PERSON]\n[Beta Agency, Inc.|FIRM]\n(408) 555-0100\n")
+    assert ("Katie Poe", "AFFILIATED_WITH", "Beta Agency, Inc.") in _triples(_doc(nlp, text))

@@ -133,9 +133,25 @@ _INITIAL = re.compile(r"^[A-Z]\.$|^[A-Z]\.[A-Z]\.$")
 _FIRM_WORD = re.compile(r"^[A-Z0-9][\w.'’\-]*$|^[a-z]+[A-Z][\w\-]*$")
 
 
+# lower-case particles inside a surname ("Sharda Caro del Castillo", "Ludwig van Beethoven")
+NAME_PARTICLES = frozenset({"de", "del", "della", "der", "den", "da", "di", "du", "van", "von",
+                            "la", "le", "dos", "das", "ter", "ten"})
+_NAME_PUNCT = frozenset("'’-")
+
+
+def _cap_word(t: str) -> bool:
+    """A capitalized word; ``_CAP_WORD`` for ASCII, the same shape over any alphabet
+    otherwise (``Körner``, ``Döpfner``, ``Chávez``: accented names are names too)."""
+    if t.isascii():
+        return bool(_CAP_WORD.match(t))
+    if not t[:1].isupper() or not all(c.isalpha() or c in _NAME_PUNCT for c in t):
+        return False
+    return any(c.islower() for c in t) or (len(t) > 1 and t.isupper())
+
+
 def is_name_word(ctx: Ctx, i: int) -> bool:
     t = ctx.text[i]
-    return bool(_CAP_WORD.match(t)) and ctx.lower[i] not in ctx.res.stop \
+    return _cap_word(t) and ctx.lower[i] not in ctx.res.stop \
         and ctx.lower[i] not in ctx.res.role_words and ctx.lower[i] not in ctx.res.suffix_words
 
 
@@ -143,19 +159,33 @@ def is_initial(ctx: Ctx, i: int) -> bool:
     return bool(_INITIAL.match(ctx.text[i]))
 
 
-def read_person(ctx: Ctx, i: int, min_tokens: int = 2, max_tokens: int = 5) -> Optional[Tuple[int, int]]:
+def _hyphen_part(ctx: Ctx, j: int) -> bool:
+    """``-Thompson`` glued to a name word: the second half of a double surname."""
+    return j + 1 < ctx.n and ctx.text[j] in {"-", "‐"} and not ctx.space[j + 1] \
+        and not ctx.space[j - 1] and is_name_word(ctx, j + 1)
+
+
+def read_person(ctx: Ctx, i: int, min_tokens: int = 2, max_tokens: int = 5,
+                cross_line: bool = False) -> Optional[Tuple[int, int]]:
     """A person's name starting at token i on one line: [A.] First [M.] Last [, Jr.].
 
     A name is complete after ``M. Last``: the next capitalized word on the line
-    belongs to something else (``Kevin G. Lowery Alcoa Inc.``)."""
+    belongs to something else (``Kevin G. Lowery Alcoa Inc.``); with a leading initial
+    (``H. Davis Thames``, ``R. Andrew Dickson III``) after the second word. A surname
+    may be a stop word after a middle initial (``Erin L. May``, ``Robin L. Washington``),
+    may be double (``Wilson-Thompson``) or carry a particle (``Caro del Castillo``).
+    ``cross_line``: a single line break may split the name (``Ryno\nBlignaut`` in a list
+    of attorneys)."""
     i = ctx.next_word(i)
     j = i
     words = 0
     seen_initial_then_word = False
+    lead_initial = i < ctx.n and is_initial(ctx, i)
     suffixes = ctx.res.sets["name_suffixes"]
     while j < ctx.n and j - i < max_tokens + 2:
         if ctx.space[j]:
-            if "\n" in ctx.text[j]:
+            if "\n" in ctx.text[j] and not (cross_line and words and ctx.text[j].count("\n") == 1
+                                             and j + 1 < ctx.n and is_name_word(ctx, j + 1)):
                 break
             j += 1
             continue
@@ -165,11 +195,21 @@ def read_person(ctx: Ctx, i: int, min_tokens: int = 2, max_tokens: int = 5) -> O
             words += 1
             j += 1
             continue
-        if is_name_word(ctx, j):
-            prev = ctx.prev_word(j - 1)
-            if words and prev >= i and is_initial(ctx, prev):
+        prev = ctx.prev_word(j - 1)
+        after_initial = words >= 2 and prev > i and is_initial(ctx, prev)
+        if is_name_word(ctx, j) or (after_initial and _cap_word(ctx.text[j])
+                                    and ctx.lower[j] in ctx.res.stop and len(ctx.text[j]) > 2):
+            if words and prev >= i and is_initial(ctx, prev) and prev != i:
+                seen_initial_then_word = True
+            elif lead_initial and words == 2:
                 seen_initial_then_word = True
             words += 1
+            j += 1
+            while _hyphen_part(ctx, j):
+                j += 2
+            continue
+        if words >= 1 and ctx.lower[j] in NAME_PARTICLES and j + 1 < ctx.n and \
+                is_name_word(ctx, j + 1):
             j += 1
             continue
         if words >= 2 and ctx.lower[j] in suffixes:
@@ -371,6 +411,25 @@ def registrant() -> Extractor:
     return extract
 
 
+def _person_ending_at(ctx: Ctx, first: int, end: int) -> bool:
+    """Whether tokens first..end-1 are exactly a person's name opening with a known given
+    name: a contact's name on the line above a firm (``Katie Cotton\nApple Computer, Inc.``)
+    or before ``, Apple Inc.'s`` is no part of the firm's name."""
+    first = ctx.next_word(first)
+    if first >= end or ctx.lower[first] not in ctx.res.sets["given_names"]:
+        return False
+    got = read_person(ctx, first, min_tokens=2, max_tokens=4)
+    return got is not None and got[1] == end
+
+
+def _line_start(ctx: Ctx, k: int) -> int:
+    """First token of the line that ends before token k."""
+    p = k - 1
+    while p >= 0 and not (ctx.space[p] and "\n" in ctx.text[p]):
+        p -= 1
+    return p + 1
+
+
 @spacy.registry.misc("edgar_ie.suffix_firms.v1")
 def suffix_firms() -> Extractor:
     """Firm names ending in a legal suffix (``Inc.``, ``Corporation``, ``N.A.`` ...):
@@ -442,6 +501,8 @@ def suffix_firms() -> Extractor:
                     # names run over a line break in prose, not in all-caps headings
                     if "\n\n" in ctx.text[k] or ("\n" in ctx.text[k] and ctx.text[i].isupper()):
                         break
+                    if "\n" in ctx.text[k] and _person_ending_at(ctx, _line_start(ctx, k), k):
+                        break
                     k -= 1
                     continue
                 t = ctx.text[k]
@@ -469,6 +530,10 @@ def suffix_firms() -> Extractor:
                 if t == "," and words and name_word(ctx, j) and ctx.lower[j] not in suffixes:
                     # "Bear, Stearns & Co.", "Mintz, Levin, ..., P.C.": single words
                     p = ctx.prev_word(k - 1)
+                    nx = ctx.next_word(end)
+                    if nx < ctx.n and ctx.lower[nx] in {"'s", "’s"} and \
+                            _person_ending_at(ctx, _line_start(ctx, k), k):
+                        break  # "Betsy Rafael, Apple Inc.'s Vice President"
                     if p >= 0 and name_word(ctx, p) and ctx.lower[p] not in suffixes:
                         pp = ctx.prev_word(p - 1)
                         if pp < 0 or not name_word(ctx, pp):
@@ -633,7 +698,7 @@ def appointee_lists() -> Extractor:
             steps = 0
             while k < ctx.n and steps < 40:
                 steps += 1
-                got = read_person(ctx, k, min_tokens=2, max_tokens=5)
+                got = read_person(ctx, k, min_tokens=2, max_tokens=5, cross_line=True)
                 if got:
                     yield Candidate(got[0], got[1], "PERSON", PRIO_CUE)
                     k = got[1]
@@ -650,8 +715,21 @@ def appointee_lists() -> Extractor:
 def given_name_persons() -> Extractor:
     """``First [M.] Last``: a capitalized given name of the lexicon, then name words."""
 
+    def firm_cores(ctx: Ctx) -> Set[Tuple[str, ...]]:
+        """Firm names of the document without their legal suffix (``Aaron Rents`` of
+        ``Aaron Rents, Inc.``): a given name opening a firm's name is no person."""
+        out = set()
+        for s0, e0 in ctx.firm_names:
+            key = [w for w in _key(ctx, s0, e0) if w != ","]
+            while key and key[-1] in ctx.res.suffix_words:
+                key.pop()
+            if len(key) >= 2:
+                out.add(tuple(key))
+        return out
+
     def extract(ctx: Ctx) -> Iterable[Candidate]:
         given = ctx.res.sets["given_names"]
+        firms = firm_cores(ctx)
         i = 0
         while i < ctx.n:
             if ctx.lower[i] in given and ctx.text[i][:1].isupper():
@@ -663,7 +741,8 @@ def given_name_persons() -> Extractor:
                         got = (p, got[1])
                     # not the start of a firm name: "John Hancock Life Insurance Company"
                     nxt = ctx.next_word(got[1])
-                    if not (nxt < ctx.n and ctx.lower[nxt] in ctx.res.suffix_words and ctx.text[nxt][:1].isupper()):
+                    if not (nxt < ctx.n and ctx.lower[nxt] in ctx.res.suffix_words and ctx.text[nxt][:1].isupper()) \
+                            and _key(ctx, got[0], got[1]) not in firms:
                         yield Candidate(got[0], got[1], "PERSON", PRIO_PATTERN)
                     i = got[1]
                     continue
@@ -1022,7 +1101,13 @@ class EntityRules:
             chosen = resolve(chosen + repeat_candidates(ctx, chosen), len(doc))
         spans = [Span(doc, c.start, c.end, label=c.label) for c in chosen
                  if c.label in ENTITY_LABELS]
-        doc.ents = self._merge(list(doc.ents), spans)
+        merged = self._merge(list(doc.ents), spans)
+        if doc.has_annotation("ENT_IOB"):
+            doc.ents = merged
+        else:
+            # before a NER: tokens outside the matches stay unannotated, so the NER may
+            # still find entities there (rather than being forced to predict O)
+            doc.set_ents(merged, default="unmodified")
         return doc
 
     def _merge(self, existing: List[Span], rules: List[Span]) -> List[Span]:

@@ -41,8 +41,11 @@ HEADING_PATTERNS: Dict[str, str] = {
                r"|^\s*EX-\d+(?:\.\d+)?\s*$",
     "EXHIBIT_INDEX": r"^\s*(?:EXHIBIT INDEX|Exhibit Index|INDEX TO EXHIBITS)\s*$",
     "POA": r"^\s*(?:LIMITED\s+|SPECIAL\s+)?POWERS?\s+OF\s+ATTORNEY\b|^\s*(?:Limited\s+)?Power\s+of\s+Attorney\s*$",
-    "CONTACT": r"^\s*(?:(?:Media|Investor|Investors|Press|Company|Analyst)s?\s+(?:and\s+\w+\s+)?)?"
-               r"(?:Contacts?|CONTACTS?)\s*(?::|$|\s{2,})|^\s*(?:MEDIA|INVESTOR|PRESS)S?\s+CONTACTS?\b"
+    # "Contact:", "Media and Investor Contacts", "[Press Information Contact:]",
+    # "Investor Relations Contact:", "Editorial Contact:"
+    "CONTACT": r"^\s*\[?\s*(?:(?:Media|Investors?|Press|Company|Analysts?|Editorial|Public|Corporate|"
+               r"Financial|Information|Relations|News|and|&|/)\s*)*"
+               r"(?:Contacts?|CONTACTS?)\s*(?::|\]|$|\s{2,})|^\s*(?:MEDIA|INVESTOR|PRESS)S?\s+CONTACTS?\b"
                r"|^\s*(?:For (?:further|more|additional) information|FOR (?:FURTHER|MORE) INFORMATION)\b",
 }
 # sentences that open a signature block (anywhere in a line)

@@ -78,7 +78,10 @@ GAPS: Dict[str, str] = {
                    r"(?:(?:is|was|has|have|had|been|will|would|be|become|became|becomes|serve[sd]?|"
                    r"serving|currently|formerly|previously|also|now|as|the|a|an|its|our|his|her|"
                    r"their|new|newly|interim|acting|company['’]s|registrant['’]s|corporation['’]s|"
-                   r"bank['’]s|s)\s+|,\s*)*$",
+                   r"bank['’]s|s|"
+                   # past and changing roles count (ANNOTATION.md): "resigned as a director"
+                   r"resigned|retired|retiring|stepped|steps|down|continue[sd]?|continuing|remains?|"
+                   r"remained|named|appointed|elected|re-elected|promoted|hired|to)\s+|,\s*)*$",
     # ROLE -> next ROLE of a list
     "role_role": r"^\s*(?:,|&|/|and|,\s*and|,\s*&)?\s*(?:(?:the|a|an|its|as|also)\s+)?$",
     # ROLE -> FIRM of which the person holds the role
@@ -87,9 +90,17 @@ GAPS: Dict[str, str] = {
     "role_person": r"^\s*,?\s*$",
     # PERSON list members
     "person_person": r"^\s*(?:,|and|,\s*and|&)\s*$",
+    # PERSON -> FIRM of a contact card: "Mr. Jo Roe, Acme Corp., P.O. Box 1", "Jo Roe\nAcme Inc.\n(212)"
+    "person_card": r"^\s*(?:,\s*|\n\s*)$",
     # PERSON -> FIRM after "of" (attorneys of a law firm)
     "person_firm": r"^\s*,?\s*(?:of|at|with)\s+(?:the\s+)?$",
 }
+# "<title> of the Company": the registrant is the firm of the title ("the Company" resolution)
+OF_REGISTRANT = re.compile(r"^\s*,?\s*(?:of|at|for|with)\s+(?:the\s+)?(?:Company|Registrant|Corporation|"
+                           r"Issuer|Bank)\b(?!\s*['’]s)")
+# what follows the firm of a contact card: an address or a telephone number
+CARD_TAIL = re.compile(r"^\s*[,\n]?\s*(?:P\.?\s?O\.?\s+Box\b|c/o\b|\d{1,6}\s+[A-Z][a-z]+|\(\d{3}\)\s*\d{3}|"
+                       r"\d{3}[-./ ]\d{3}[-./ ]\d{4}|(?:Tel|Telephone|Phone)\b)")
 # roles that are generic in an appositive and give no HAS_ROLE on their own
 NON_HOLDER_ROLES = frozenset({"shareholder", "shareholders", "stockholder", "stockholders"})
 # FIRMs never the registrant (regulators, exchanges)
@@ -100,7 +111,8 @@ _RX = {k: re.compile(v, re.IGNORECASE) for k, v in LEXICON.items()}
 _RX["registrant_ref"] = re.compile(LEXICON["registrant_ref"])
 _GAP = {k: re.compile(v, re.IGNORECASE) for k, v in GAPS.items()}
 _MARKER = re.compile(r"/[sS]/|(?<![A-Za-z])By:?(?=\s)|(?:(?<=\s)|^)\*+(?=\s|By)|(?<![A-Za-z])Signature:")
-_DEFINED = re.compile(r"^\s*,?\s*\((?:the\s+)?[\"“”']*(?:Company|Registrant|Corporation|Issuer|"
+_DEFINED = re.compile(r"^\s*,?\s*(?:an?\s+[A-Z][\w.\s]{0,30}?(?:corporation|company|limited partnership|"
+                      r"partnership|trust|bank|association)\s*,?\s*)?\((?:the\s+)?[\"“”']*(?:Company|Registrant|Corporation|Issuer|"
                       r"Bank|Partnership|Trust)[\"“”']*\)")
 
 
@@ -207,7 +219,7 @@ def find_registrant(ctx: Context) -> Optional[Ent]:
             return before[-1]
     # 2. a definition: `Acme, Inc. (the "Company")`
     for e in firms:
-        if _DEFINED.match(text[e.end:e.end + 40]) and not NOT_REGISTRANT.search(e.text):
+        if _DEFINED.match(text[e.end:e.end + 90]) and not NOT_REGISTRANT.search(e.text):
             return e
     # 3. the company line of the first signature block
     for s, e in ctx.blocks_of("SIGNATURE"):
@@ -308,6 +320,7 @@ def read_signatures(ctx: Context, registrant: Optional[Ent],
         header_dates: List[Tuple[int, Ent]] = []
         opener_dates: List[Tuple[int, Ent]] = []
         by_key: Dict = {}
+        by_marker = False
 
         def new_block(m) -> None:
             nonlocal block_no, table, pending_firms, default_firms, seen_marker
@@ -329,9 +342,17 @@ def read_signatures(ctx: Context, registrant: Optional[Ent],
         def get_signer(ent: Ent) -> Signer:
             key = ctx.aliases.key(ent.text, "PERSON")
             sg = by_key.get((block_no, key))
+            if sg is not None and pending_firms and not firms_used:
+                # the same person signs again under a second company line: for it too
+                fkeys = {ctx.aliases.key(f.text, "FIRM") for f in sg.firms}
+                sg.firms += [f for f in pending_firms if ctx.aliases.key(f.text, "FIRM") not in fkeys]
             if sg is None:
                 sg = Signer(ent, block_no, table)
                 if pending_firms and not firms_used:
+                    sg.firms = list(pending_firms)
+                    sg.explicit = True
+                elif pending_firms and by_marker:
+                    # another "By:" under the same company line signs for that company
                     sg.firms = list(pending_firms)
                     sg.explicit = True
                 elif table or not pending_firms:
@@ -349,6 +370,9 @@ def read_signatures(ctx: Context, registrant: Optional[Ent],
                 new_block_started = True
                 continue
             if kind == 1:
+                _, mk = ev
+                if mk.group().startswith("By"):
+                    by_marker = True
                 if seg_person is not None or seg_buffer:
                     seg_person, seg_first, seg_buffer = None, None, []
                     seg_quota, seg_signers = 0, 0
@@ -405,6 +429,7 @@ def read_signatures(ctx: Context, registrant: Optional[Ent],
                     seg_signers += 1
                 since_person = []
                 sg = get_signer(ent)
+                by_marker = False
                 if pending_firms and not firms_used:
                     firms_used = True
                 if seg_first is None:
@@ -510,6 +535,7 @@ def poa_relations(ctx: Context, rels: Relations, signers: List[Signer],
     poa_blocks = ctx.blocks_of("POA")
     signer_keys = {ctx.aliases.key(sg.ent.text, "PERSON") for sg in signers}
     section16_principals: List[Ent] = []
+    unnamed: List[Ent] = []
     for m in _RX["poa_appoint"].finditer(text):
         pos = m.start()
         if not any(s <= pos < e for s, e in poa_blocks):
@@ -527,6 +553,10 @@ def poa_relations(ctx: Context, rels: Relations, signers: List[Signer],
         if not persons and not each_signer:
             persons = listed_persons(ctx, cs, max(ce, sent[1]), signer_keys)
         if not persons:
+            if not each_signer:
+                # attorneys named by office only ("the paralegals of the Corporation"): the
+                # signers are still principals whose capacity clause gives an affiliation
+                unnamed.extend(sg.ent for sg in signers if sg.pos > pos and not sg.explicit)
             continue
         ctx.done_clauses.append((pos, ce))
         # the role word of the clause ("attorney-in-fact", "attorneys-in-fact")
@@ -592,11 +622,15 @@ def poa_relations(ctx: Context, rels: Relations, signers: List[Signer],
     # the principal's capacity clause (Section 16 powers of attorney)
     if section16_principals:
         capacity_relations(ctx, rels, section16_principals, registrant)
+    elif unnamed:
+        capacity_relations(ctx, rels, unnamed, registrant, fallback=False)
     return attorneys_keys
 
 
 def capacity_relations(ctx: Context, rels: Relations, principals: List[Ent],
-                       registrant: Optional[Ent]) -> None:
+                       registrant: Optional[Ent], fallback: bool = True) -> None:
+    """AFFILIATED_WITH(principal, company of the capacity clause), HAS_ROLE unless hedged;
+    ``fallback``: with no capacity clause, the registrant."""
     text = ctx.text
     found = False
     for s, e in ctx.blocks_of("POA") or [(0, len(text))]:
@@ -626,7 +660,7 @@ def capacity_relations(ctx: Context, rels: Relations, principals: List[Ent],
                 if not hedged:
                     for r in roles:
                         rels.add(p, "HAS_ROLE", r, ev)
-    if not found and registrant is not None and not NOT_REGISTRANT.search(registrant.text):
+    if fallback and not found and registrant is not None and not NOT_REGISTRANT.search(registrant.text):
         for p in principals:
             rels.add(p, "AFFILIATED_WITH", registrant, (registrant.start, registrant.end))
 
@@ -689,8 +723,10 @@ def appositive_relations(ctx: Context, rels: Relations, registrant: Optional[Ent
             if firm is None and re.search(r"company['’]s|registrant['’]s|\bour\b|\bits\b", gap0,
                                           re.IGNORECASE):
                 firm = registrant
+            after = text[roles[-1].end:roles[-1].end + 30]
+            if firm is None and OF_REGISTRANT.match(after):
+                firm = registrant
             if firm is None and default_affiliation:
-                after = text[roles[-1].end:roles[-1].end + 30]
                 if not re.match(r"\s*,?\s*(?:of|at|for|with)\b", after):
                     firm = registrant
             if firm is not None and not NOT_REGISTRANT.search(firm.text):
@@ -725,6 +761,18 @@ def appositive_relations(ctx: Context, rels: Relations, registrant: Optional[Ent
 
 
 # -------------------------------------------------------------------- appointments
+def card_relations(ctx: Context, rels: Relations) -> None:
+    """A name, then a firm, then an address or telephone number (a contact card, in a
+    press release or "requests may be directed to"): the person works for the firm."""
+    ents = ctx.ents
+    for k in range(len(ents) - 1):
+        p, f = ents[k], ents[k + 1]
+        if p.label != "PERSON" or f.label != "FIRM" or NOT_REGISTRANT.search(f.text):
+            continue
+        if _GAP["person_card"].match(ctx.gap(p, f)) and CARD_TAIL.match(ctx.text[f.end:f.end + 40]):
+            rels.add(p, "AFFILIATED_WITH", f, (p.start, f.end))
+
+
 def appointment_relations(ctx: Context, rels: Relations, registrant: Optional[Ent],
                           skip: Sequence[Tuple[int, int]]) -> None:
     text = ctx.text
@@ -938,6 +986,7 @@ def extract_relations(doc: Doc, blocks_key: str = "blocks", default_affiliation:
     appositive_relations(ctx, rels, registrant, skip + ctx.blocks_of("CONTACT"),
                          default_affiliation)
     contact_relations(ctx, rels, registrant)
+    card_relations(ctx, rels)
     debt_relations(ctx, rels, registrant, sig_regions)
     return rels.values()
 

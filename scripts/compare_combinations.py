@@ -1,0 +1,80 @@
+"""Rerun the comparison behind the default model's design: how the trained components and
+the rules combine, measured on the dev set with the FORMATS.md metric.
+
+Every variant is the same trained pipeline arranged differently, so one training run
+serves them all:
+
+    python scripts/compare_combinations.py models/default --corpus ../shared/corpus
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable, Dict
+
+import spacy
+from spacy.language import Language
+
+from pipeline.corpus import read_gold
+from pipeline.evaluation import evaluate_pipeline
+from pipeline.models import load_pipeline
+
+
+def _without(*names: str) -> Callable[[Path], Language]:
+    return lambda model: spacy.load(model, exclude=list(names))
+
+
+def _rules_before_ner(exclude=()) -> Callable[[Path], Language]:
+    def build(model: Path) -> Language:
+        nlp = spacy.load(model, exclude=["entity_rules", *exclude])
+        nlp.add_pipe("edgar_entity_rules", name="entity_rules", before="ner")
+        return nlp
+    return build
+
+
+def _rules_overwrite(model: Path) -> Language:
+    nlp = spacy.load(model)
+    nlp.get_pipe("entity_rules").overwrite_ents = True
+    return nlp
+
+
+VARIANTS: Dict[str, Callable[[Path], Language]] = {
+    "rules only": lambda model: load_pipeline("rules"),
+    "trained only (NER + relation model)": lambda model: _trained_only(model),
+    "NER, rules fill in": _without("relation_extractor"),
+    "NER, rules overwrite": lambda model: _drop_relation_model(_rules_overwrite(model)),
+    "rules, NER fills in": _rules_before_ner(exclude=("relation_extractor",)),
+    "as shipped": lambda model: spacy.load(model),
+}
+
+
+def _drop_relation_model(nlp: Language) -> Language:
+    if "relation_extractor" in nlp.pipe_names:
+        nlp.remove_pipe("relation_extractor")
+    return nlp
+
+
+def _trained_only(model: Path) -> Language:
+    """The trained components alone: no entity rules, relations from the model only."""
+    nlp = spacy.load(model, exclude=["entity_rules"])
+    nlp.get_pipe("relation_extractor").cfg["combine"] = "model"
+    return nlp
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("model", type=Path)
+    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
+    parser.add_argument("--split", default="dev")
+    args = parser.parse_args(argv)
+    gold = read_gold(args.corpus / f"{args.split}.jsonl")
+    print(f"{'variant':<38} {'ent P':>6} {'ent R':>6} {'ent F':>6} {'rel P':>6} {'rel R':>6} {'rel F':>6}")
+    for name, build in VARIANTS.items():
+        result = evaluate_pipeline(build(args.model), gold)
+        e, r = result["entities"]["ALL"], result["relations"]["ALL"]
+        print(f"{name:<38} {e['p']:>6.3f} {e['r']:>6.3f} {e['f']:>6.3f} "
+              f"{r['p']:>6.3f} {r['r']:>6.3f} {r['f']:>6.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
