@@ -83,12 +83,16 @@ def create_candidate_pairs(max_distance: int = 150,
                            block_labels: Sequence[str] = ("SIGNATURE", "SIGNATURE_TABLE", "POA", "CONTACT")
                            ) -> GetPairs:
     """Type-allowed mention pairs within ``max_distance`` tokens, or inside one block of
-    the given layout labels (signature blocks and powers of attorney run long)."""
+    the given layout labels (signature blocks and powers of attorney run long), plus the
+    closest mention pair of every entity pair the relation rules linked (a principal and
+    the attorneys of a power of attorney may stand pages apart): the model sees, and may
+    overrule, every rule decision."""
     linking = frozenset(block_labels)
 
     def get_pairs(doc: Doc) -> List[Pair]:
         ents = list(doc.ents)
         blocks_of = blocks_containing(doc, ents, linking)
+        asserted = rule_linked_pairs(doc, ents)
         pairs = []
         for i, head in enumerate(ents):
             if head.label_ not in HEAD_LABELS:
@@ -96,11 +100,31 @@ def create_candidate_pairs(max_distance: int = 150,
             for j, tail in enumerate(ents):
                 if i == j or tail.label_ not in TAIL_LABELS or not _allowed(head, tail):
                     continue
-                if abs(head.start - tail.start) <= max_distance or blocks_of[i] & blocks_of[j]:
+                if abs(head.start - tail.start) <= max_distance or blocks_of[i] & blocks_of[j] \
+                        or (i, j) in asserted:
                     pairs.append((head, tail))
         return pairs
 
     return get_pairs
+
+
+def rule_linked_pairs(doc: Doc, ents: Sequence[Span]) -> set:
+    """Indices (i, j) of the closest mentions of each entity pair in ``doc._.relations``."""
+    if not doc._.relations:
+        return set()
+    aliases = AliasIndex.from_doc(doc)
+    mentions: Dict = {}
+    for i, ent in enumerate(ents):
+        mentions.setdefault(aliases.key(ent.text, ent.label_), []).append(i)
+    out = set()
+    for rel in doc._.relations:
+        heads = mentions.get(aliases.key(rel["head"], rel["head_label"]), [])
+        tails = mentions.get(aliases.key(rel["tail"], rel["tail_label"]), [])
+        candidates = [(abs(ents[i].start - ents[j].start), i, j) for i in heads for j in tails if i != j]
+        if candidates:
+            _, i, j = min(candidates)
+            out.add((i, j))
+    return out
 
 
 def _allowed(head: Span, tail: Span) -> bool:

@@ -20,45 +20,29 @@ from pipeline.evaluation import evaluate_pipeline
 from pipeline.models import load_pipeline
 
 
-def _without(*names: str) -> Callable[[Path], Language]:
-    return lambda model: spacy.load(model, exclude=list(names))
-
-
-def _rules_before_ner(exclude=()) -> Callable[[Path], Language]:
+def _merge_mode(mode: str, relation_model: bool = True) -> Callable[[Path], Language]:
     def build(model: Path) -> Language:
-        nlp = spacy.load(model, exclude=["entity_rules", *exclude])
-        nlp.add_pipe("edgar_entity_rules", name="entity_rules", before="ner")
+        nlp = spacy.load(model, exclude=[] if relation_model else ["relation_extractor"])
+        nlp.get_pipe("entity_merge").mode = mode
         return nlp
     return build
 
 
-def _rules_overwrite(model: Path) -> Language:
-    nlp = spacy.load(model)
-    nlp.get_pipe("entity_rules").overwrite_ents = True
+def _trained_only(model: Path) -> Language:
+    """The NER as trained (rule features in), relations from the relation model alone."""
+    nlp = _merge_mode("model")(model)
+    nlp.get_pipe("relation_extractor").cfg["combine"] = "model"
     return nlp
 
 
 VARIANTS: Dict[str, Callable[[Path], Language]] = {
     "rules only": lambda model: load_pipeline("rules"),
-    "trained only (NER + relation model)": lambda model: _trained_only(model),
-    "NER, rules fill in": _without("relation_extractor"),
-    "NER, rules overwrite": lambda model: _drop_relation_model(_rules_overwrite(model)),
-    "rules, NER fills in": _rules_before_ner(exclude=("relation_extractor",)),
-    "as shipped": lambda model: spacy.load(model),
+    "NER (rule features) + relation model": _trained_only,
+    "NER, rules fill in; relation rules": _merge_mode("rules_fill", relation_model=False),
+    "NER, rules overwrite; relation rules": _merge_mode("rules_overwrite", relation_model=False),
+    "NER alone; relation rules + model": _merge_mode("model"),
+    "NER, rules overwrite; rules + model": _merge_mode("rules_overwrite"),
 }
-
-
-def _drop_relation_model(nlp: Language) -> Language:
-    if "relation_extractor" in nlp.pipe_names:
-        nlp.remove_pipe("relation_extractor")
-    return nlp
-
-
-def _trained_only(model: Path) -> Language:
-    """The trained components alone: no entity rules, relations from the model only."""
-    nlp = spacy.load(model, exclude=["entity_rules"])
-    nlp.get_pipe("relation_extractor").cfg["combine"] = "model"
-    return nlp
 
 
 def main(argv=None) -> None:

@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..schema import ENTITY_LABELS
+from ..spans import merge_spans, set_entities
 
 PACKAGE_PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
 BLOCK = "_BLOCK"
@@ -937,10 +938,12 @@ class EntityRules:
     """The ``edgar_entity_rules`` component: sets ``doc.ents`` from rules."""
 
     def __init__(self, nlp: Language, name: str, *, overwrite_ents: bool,
-                 patterns_dir: Optional[str], extractors: List[str], repeat_names: bool):
+                 patterns_dir: Optional[str], extractors: List[str], repeat_names: bool,
+                 spans_key: Optional[str] = None):
         self.nlp = nlp
         self.name = name
         self.overwrite_ents = overwrite_ents
+        self.spans_key = spans_key
         self.patterns_dir = patterns_dir
         self.extractor_names = list(extractors)
         self.repeat_names = repeat_names
@@ -1101,24 +1104,13 @@ class EntityRules:
             chosen = resolve(chosen + repeat_candidates(ctx, chosen), len(doc))
         spans = [Span(doc, c.start, c.end, label=c.label) for c in chosen
                  if c.label in ENTITY_LABELS]
-        merged = self._merge(list(doc.ents), spans)
-        if doc.has_annotation("ENT_IOB"):
-            doc.ents = merged
-        else:
-            # before a NER: tokens outside the matches stay unannotated, so the NER may
-            # still find entities there (rather than being forced to predict O)
-            doc.set_ents(merged, default="unmodified")
+        if self.spans_key:  # matches as features for a model downstream
+            doc.spans[self.spans_key] = spans
+            return doc
+        existing = list(doc.ents)
+        merged = merge_spans(spans, existing) if self.overwrite_ents else merge_spans(existing, spans)
+        set_entities(doc, merged)
         return doc
-
-    def _merge(self, existing: List[Span], rules: List[Span]) -> List[Span]:
-        if not existing:
-            return rules
-        first, second = (rules, existing) if self.overwrite_ents else (existing, rules)
-        taken = set()
-        for sp in first:
-            taken.update(range(sp.start, sp.end))
-        out = list(first) + [sp for sp in second if not taken.intersection(range(sp.start, sp.end))]
-        return sorted(filter_spans(out), key=lambda sp: sp.start)
 
     def score(self, examples, **kwargs):
         return self.scorer(examples, **kwargs) if self.scorer else {}
@@ -1147,19 +1139,23 @@ class EntityRules:
 
 @Language.factory(
     "edgar_entity_rules",
-    assigns=["doc.ents"],
+    assigns=["doc.ents", "doc.spans"],
     default_config={
         "overwrite_ents": False,
         "patterns_dir": None,
         "extractors": DEFAULT_EXTRACTORS,
         "repeat_names": True,
+        "spans_key": None,
         "scorer": {"@scorers": "spacy.ner_scorer.v1"},
     },
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_entity_rules(nlp: Language, name: str, overwrite_ents: bool, patterns_dir: Optional[str],
-                      extractors: List[str], repeat_names: bool, scorer: Optional[Callable]) -> EntityRules:
+                      extractors: List[str], repeat_names: bool, spans_key: Optional[str],
+                      scorer: Optional[Callable]) -> EntityRules:
+    """Rule matches go to ``doc.ents`` (merged with any there), or, with ``spans_key``,
+    to ``doc.spans[spans_key]`` as features for a trained NER downstream."""
     comp = EntityRules(nlp, name, overwrite_ents=overwrite_ents, patterns_dir=patterns_dir,
-                       extractors=extractors, repeat_names=repeat_names)
+                       extractors=extractors, repeat_names=repeat_names, spans_key=spans_key)
     comp.scorer = scorer
     return comp
