@@ -36,9 +36,14 @@ def main(argv=None) -> int:
     parser.add_argument("target", type=Path, help="e.g. models/default")
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
     parser.add_argument("--force", action="store_true", help="replace even if dev scores drop")
+    parser.add_argument("--disable", nargs="*", default=[],
+                        help="components shipped disabled (enable with spacy.load(..., enable=[...]))")
     args = parser.parse_args(argv)
 
     nlp = spacy.load(args.source)
+    for name in args.disable:
+        nlp.disable_pipe(name)
+
     dev = read_gold(args.corpus / "dev.jsonl")
     scores = evaluate_pipeline(nlp, dev)
     print(f"dev: entity F1 {scores['entities']['ALL']['f']:.4f}, "
@@ -59,6 +64,7 @@ def main(argv=None) -> int:
                                   "sha256_16": corpus_fingerprint(args.corpus / f"{split}.jsonl")}
                           for split in ("train", "dev")},
         "dev_scores": {part: scores[part] for part in ("entities", "relations")},
+        "disabled": list(args.disable),
     }
     tmp = args.target.with_name(args.target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -386,3 +386,64 @@ def test_person_before_a_possessive_firm(nlp):
 def test_firm_opening_with_a_given_name_is_no_person(nlp):
     text = "Aaron Rents, Inc. said today that Aaron Rents will open stores."
     assert "Aaron Rents" not in texts(nlp, text, "PERSON")
+
+
+# ------------------------------------------------------------------ wide gaps, firm names (recall)
+
+def test_no_entity_crosses_a_table_cell_gap(nlp):
+    text = "Directors:\nKen Bond   Deborah Hellinger\nRoger Miles\tJane Roe\n"
+    people = texts(nlp, text, "PERSON")
+    assert "Ken Bond" in people and "Deborah Hellinger" in people
+    assert not any("  " in p or "\t" in p for p in people)
+    doc = nlp(text)
+    assert all("   " not in e.text and "\t" not in e.text for e in doc.ents)
+
+
+def test_lower_case_of_joins_only_all_caps_firm_names(nlp):
+    text = "appoints Nicole Brookshire and Alison Haggerty of Cooley LLP with full power.\n"
+    assert texts(nlp, text, "FIRM") == ["Cooley LLP"]
+    # near miss: an all-caps name keeps its "OF"
+    assert texts(nlp, "ACME WIDGETS OF OHIO, INC.\n", "FIRM") == ["ACME WIDGETS OF OHIO, INC."]
+
+
+def test_mixed_case_firm_name_runs_over_a_line_break(nlp):
+    text = "a fund affiliated with Sequoia\nCapital Operations, LLC makes an investment.\n"
+    assert texts(nlp, text, "FIRM") == ["Sequoia\nCapital Operations, LLC"]
+
+
+def test_series_designator_after_a_firm_name(nlp):
+    assert texts(nlp, "securities issued by Reinvent Technology Partners Z unless revoked.",
+                 "FIRM") == ["Reinvent Technology Partners Z"]
+    assert texts(nlp, "loan agreements with Goldman Sachs Bank USA, and a portion",
+                 "FIRM") == ["Goldman Sachs Bank USA"]
+    # near miss: a capitalized word after the letter opens something else
+    assert texts(nlp, "by Acme Partners A Class shares", "FIRM") == ["Acme Partners"]
+
+
+def test_name_defined_as_the_company_is_a_firm(nlp):
+    text = 'beneficial ownership of securities of Pioneer SPAC (the "Company") on Schedule 13D.'
+    assert texts(nlp, text, "FIRM") == ["Pioneer SPAC"]
+    # near miss: a person defined as something else, and a generic definition
+    assert texts(nlp, 'John Smith (the "Reporting Person") filed.', "FIRM") == []
+    assert texts(nlp, 'the Merger Agreement (the "Agreement") was signed.', "FIRM") == []
+
+
+def test_defined_short_name_after_collectively_and_run_together(nlp):
+    text = ('Acme Widgets Corp. and its subsidiary (collectively, "Acme") agreed. '
+            'JPMorgan Chase & Co. ("JPMorganChase" or the "Firm") announced. Later JPMorganChase said.')
+    firms = texts(nlp, text, "FIRM")
+    assert "JPMorganChase" in firms
+    # near miss: a short name that is no part of the full name is not taken
+    assert "Zeta" not in texts(nlp, 'Acme Widgets Corp. ("Zeta") agreed.', "FIRM")
+
+
+def test_short_firm_name_before_a_title(nlp):
+    text = "Alcoa Inc. announced results. \"Good,\" said Alcoa Chairman and CEO Alain Belda."
+    assert texts(nlp, text, "FIRM").count("Alcoa") == 1
+    # near miss: followed by another capitalized name word it is a different name
+    assert "Alcoa" not in texts(nlp, "Alcoa Inc. sold Alcoa Fujikura to a buyer.", "FIRM")
+
+
+def test_acronym_opening_a_firm_name_repeats(nlp):
+    text = "LIN Broadcasting Corporation announced today. LIN now owns 98% of the system."
+    assert texts(nlp, text, "FIRM") == ["LIN Broadcasting Corporation", "LIN"]

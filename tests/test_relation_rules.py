@@ -399,3 +399,21 @@ def test_press_contact_under_a_bracketed_heading(nlp):
     text = ("[Acme Corp.|FIRM] (the \"Company\") reports.\n\n[Press Information Contact:]\n"
             "[Katie Poe|PERSON]\n[Beta Agency, Inc.|FIRM]\n(408) 555-0100\n")
     assert ("Katie Poe", "AFFILIATED_WITH", "Beta Agency, Inc.") in _triples(_doc(nlp, text))
+
+
+def test_role_change_gives_both_roles(nlp):
+    text = ("(i) [Gary Shedlin|PERSON] transitioned from the role of [Chief Financial Officer|ROLE] to "
+            "[Vice Chairman|ROLE] and (ii) [Martin Small|PERSON] became [Chief Financial Officer|ROLE] "
+            "of [Acme, Inc.|FIRM].\n")
+    t = _triples(_doc(nlp, text))
+    assert ("Gary Shedlin", "HAS_ROLE", "Chief Financial Officer") in t
+    assert ("Gary Shedlin", "HAS_ROLE", "Vice Chairman") in t
+    assert ("Martin Small", "HAS_ROLE", "Chief Financial Officer") in t
+
+
+def test_resigns_as_gives_a_past_role_but_not_an_unrelated_mention(nlp):
+    t = _triples(_doc(nlp, "[Jane Roe|PERSON] resigns as [Treasurer|ROLE] of [Acme, Inc.|FIRM].\n"))
+    assert ("Jane Roe", "HAS_ROLE", "Treasurer") in t
+    # near miss: a role after other words is not hers
+    t = _triples(_doc(nlp, "[Jane Roe|PERSON] met the new [Treasurer|ROLE] of [Acme, Inc.|FIRM].\n"))
+    assert ("Jane Roe", "HAS_ROLE", "Treasurer") not in t

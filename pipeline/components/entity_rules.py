@@ -111,6 +111,16 @@ class Ctx:
         self.found: List[Candidate] = []
         self.firm_names: List[Tuple[int, int]] = []  # (start, end) of firm names to repeat
         self.n = len(doc)
+        # a wide gap: a run of 2+ spaces or a tab on one line, the cell separator of
+        # HTML-derived tables ("Ken Bond   Deborah Hellinger"); no entity crosses one.
+        # Justified text after a comma ("March 18,  1997") is no cell separator.
+        self.wide = [sp and "\n" not in t and not (k and self.text[k - 1] == ",")
+                     for k, (t, sp) in enumerate(zip(self.text, self.space))]
+        acc, total = [0], 0
+        for w in self.wide:
+            total += w
+            acc.append(total)
+        self.wide_acc = acc  # prefix counts: a span [s, e) crosses one iff acc[e] > acc[s]
 
     def next_word(self, i: int) -> int:
         """Index of the first non-space token at or after i (n if none)."""
@@ -122,6 +132,10 @@ class Ctx:
         while i >= 0 and self.space[i]:
             i -= 1
         return i
+
+    def crosses_gap(self, s: int, e: int) -> bool:
+        """Whether tokens s..e-1 hold a wide gap (table cells are separate mentions)."""
+        return self.wide_acc[e] > self.wide_acc[s]
 
     def has_newline_between(self, i: int, j: int) -> bool:
         return any("\n" in self.text[k] for k in range(i, j) if self.space[k])
@@ -185,6 +199,8 @@ def read_person(ctx: Ctx, i: int, min_tokens: int = 2, max_tokens: int = 5,
     suffixes = ctx.res.sets["name_suffixes"]
     while j < ctx.n and j - i < max_tokens + 2:
         if ctx.space[j]:
+            if ctx.wide[j]:
+                break
             if "\n" in ctx.text[j] and not (cross_line and words and ctx.text[j].count("\n") == 1
                                              and j + 1 < ctx.n and is_name_word(ctx, j + 1)):
                 break
@@ -282,6 +298,8 @@ def role_titles() -> Extractor:
         node, j, best = trie, i, -1
         while j < ctx.n:
             if ctx.space[j]:
+                if ctx.wide[j]:
+                    break
                 j += 1
                 continue
             nxt = node.get(ctx.lower[j])
@@ -478,6 +496,7 @@ def suffix_firms() -> Extractor:
                     end = k + 1
                     continue
                 break
+            end = _designator(ctx, end)
             # "Savings Bank of Western Kentucky", "Trust Company of Connecticut"
             k = ctx.next_word(end)
             if lw in OF_SUFFIXES and k < ctx.n and ctx.lower[k] == "of":
@@ -499,8 +518,11 @@ def suffix_firms() -> Extractor:
             k = i - 1
             while k >= 0 and i - k < 14:
                 if ctx.space[k]:
-                    # names run over a line break in prose, not in all-caps headings
-                    if "\n\n" in ctx.text[k] or ("\n" in ctx.text[k] and ctx.text[i].isupper()):
+                    if ctx.wide[k]:
+                        break
+                    # names run over a line break in prose, not in all-caps headings (the
+                    # case of the name words decides: "Sequoia\nCapital Operations, LLC")
+                    if "\n\n" in ctx.text[k] or ("\n" in ctx.text[k] and _caps_name(ctx, j, i)):
                         break
                     if "\n" in ctx.text[k] and _person_ending_at(ctx, _line_start(ctx, k), k):
                         break
@@ -519,9 +541,10 @@ def suffix_firms() -> Extractor:
                     continue
                 if (t == "&" or (ctx.lower[k] in connectors and words) or
                         (ctx.lower[k] == "and" and lw in {"company", "co."})) and \
-                        (t != "of" or ctx.text[i].isupper()):
+                        (t != "of" or _caps_name(ctx, j, i)):
                     # "Sachs & Co.", "Bank and Trust Company"; lower-case "of" only
-                    # inside all-caps names ("BANCORP OF WISCONSIN, INC.")
+                    # inside all-caps names ("BANCORP OF WISCONSIN, INC.", not
+                    # "Alison Haggerty of Cooley LLP")
                     p = ctx.prev_word(k - 1)
                     if p >= 0 and name_word(ctx, p) and (ctx.lower[p] not in suffixes or (
                             ctx.lower[k] == "and" and ctx.lower[p] == "bank" and ctx.lower[j] == "trust")):
@@ -561,6 +584,31 @@ def suffix_firms() -> Extractor:
     return extract
 
 
+def _caps_name(ctx: Ctx, j: int, i: int) -> bool:
+    """Whether the name words read so far (j..i) are written in capitals, as in a
+    heading: the suffix alone (``LLP``, ``LLC``) says nothing about the name."""
+    return all(ctx.text[x].isupper() for x in range(j, i + 1)
+               if not ctx.space[x] and ctx.text[x][:1].isalpha())
+
+
+# a series letter or number after a fund or partnership name ("Partners Z", "Bank USA")
+_DESIGNATOR = re.compile(r"^(?:[B-HJ-Z]|II|III|IV|VI|VII|VIII|IX|USA)$")
+
+
+def _designator(ctx: Ctx, end: int) -> int:
+    """Extend a firm name ending at ``end`` over a designator on the same line
+    (``Reinvent Technology Partners Z``, ``Goldman Sachs Bank USA``) unless a capitalized
+    word follows it (then it opens a new name)."""
+    k = end
+    if k >= ctx.n or ctx.space[k] or not _DESIGNATOR.match(ctx.text[k]) or \
+            ctx.offsets[k] != ctx.offsets[end - 1] + len(ctx.text[end - 1]) + 1:
+        return end  # not one space away on the same line
+    nxt = ctx.next_word(k + 1)
+    if nxt < ctx.n and _cap_word(ctx.text[nxt]) and not ctx.has_newline_between(k + 1, nxt):
+        return end
+    return k + 1
+
+
 FUNCTION_WORDS = {"the", "a", "an", "on", "in", "at", "by", "to", "for", "from", "with", "as", "of",
                   "and", "or", "if", "this", "that", "each", "its", "our", "their", "his", "her",
                   "we", "it", "i", "mr.", "ms.", "mrs.", "dr."}
@@ -579,6 +627,66 @@ GENERIC_DEFINED = {"company", "registrant", "corporation", "issuer", "bank", "tr
                    "investors", "sponsor", "manager", "adviser", "advisor", "administrator"}
 
 
+# words that may open a definition before its quoted name
+DEFINITION_LEADS = {"collectively", "together", "individually", "each", "hereinafter", "herein",
+                    "also", "formerly"}
+
+
+# generic names a definition gives a firm: the name before `(the "Company")` is a firm's
+DEFINES_A_FIRM = {"company", "registrant", "issuer", "corporation", "firm", "partnership", "bank",
+                  "fund", "trust", "parent", "employer"}
+
+
+def _name_before(ctx: Ctx, paren: int, firm_ends: Dict[int, int]) -> Optional[Tuple[int, int]]:
+    """The capitalized name right before the parenthesis at ``paren`` on its line
+    (``securities of Founder SPAC (the "Company")``), when no firm ends there already.
+    Up to six words; a person's name (read from a given name) is no firm."""
+    e = paren
+    while e > 0 and ctx.space[e - 1] and not ctx.wide[e - 1] and "\n" not in ctx.text[e - 1]:
+        e -= 1
+    if e in firm_ends or e == 0:
+        return None
+    k, s = e - 1, e
+    while k >= 0 and e - k <= 12:
+        if ctx.space[k]:
+            if ctx.wide[k] or "\n" in ctx.text[k]:
+                break
+            k -= 1
+            continue
+        t, lw = ctx.text[k], ctx.lower[k]
+        if lw in FUNCTION_WORDS or lw in ctx.res.role_heads or lw in ctx.res.stop and not t.isupper():
+            break
+        if not (_FIRM_WORD.match(t) and t[:1].isupper() or t in {"&", "-"}):
+            break
+        s = k
+        k -= 1
+    while s < e and (ctx.space[s] or not ctx.text[s][:1].isalnum()):
+        s += 1
+    words = sum(1 for x in range(s, e) if not ctx.space[x])
+    if not words or words > 6 or _person_ending_at(ctx, s, e):
+        return None
+    if words == 1 and not (ctx.text[s].isupper() or ctx.lower[s] not in ctx.res.stop):
+        return None
+    return s, e
+
+
+def _run_together(short: str, full_words: List[str]) -> bool:
+    """``JPMorganChase`` of ``JPMorgan Chase & Co.``: the short name is the first words
+    of the full name written without spaces."""
+    if " " in short or len(short) < 4:
+        return False
+    glued = ""
+    for w in full_words:
+        if not w.isalnum():
+            continue
+        glued += w
+        if glued == short:
+            return len(glued) > len(full_words[0])
+        if not short.startswith(glued):
+            return False
+    return False
+
+
 @spacy.registry.misc("edgar_ie.defined_names.v1")
 def defined_names() -> Extractor:
     """A short name defined in parentheses after a firm name:
@@ -591,6 +699,11 @@ def defined_names() -> Extractor:
             if ctx.text[i] != "(":
                 continue
             k = ctx.next_word(i + 1)
+            # (collectively, "Grace"), (together, the "Sellers")
+            if k < ctx.n and ctx.lower[k] in DEFINITION_LEADS:
+                k = ctx.next_word(k + 1)
+                if k < ctx.n and ctx.text[k] == ",":
+                    k = ctx.next_word(k + 1)
             if k < ctx.n and ctx.lower[k] == "the":
                 k = ctx.next_word(k + 1)
             if k >= ctx.n:
@@ -607,6 +720,12 @@ def defined_names() -> Extractor:
             else:
                 continue
             short = " ".join(ctx.lower[x] for x in range(s, e) if not ctx.space[x])
+            if short in DEFINES_A_FIRM:
+                got = _name_before(ctx, i, firm_ends)
+                if got:
+                    ctx.firm_names.append(got)
+                    yield Candidate(got[0], got[1], "FIRM", PRIO_PATTERN)
+                continue
             if short in GENERIC_DEFINED or not ctx.text[s][:1].isupper():
                 continue
             # the name before the parenthesis must be a firm we found
@@ -619,7 +738,8 @@ def defined_names() -> Extractor:
             full_words = {ctx.lower[x].strip(",") for x in range(full_start, p + 1)}
             short_words = short.split()
             acronym = ctx.text[s].isupper() and e - s == 1 and len(ctx.text[s]) >= 2
-            if not acronym and not all(w in full_words for w in short_words):
+            if not acronym and not all(w in full_words for w in short_words) and \
+                    not _run_together(short, [ctx.lower[x] for x in range(full_start, p + 1)]):
                 continue
             ctx.firm_names.append((s, e))
             yield Candidate(s, e, "FIRM", PRIO_CUE)
@@ -762,7 +882,13 @@ def _continues_name(ctx: Ctx, k: int) -> bool:
     if k < 0 or k >= ctx.n or ctx.space[k]:
         return False
     t = ctx.text[k]
-    return bool(_CAP_WORD.match(t)) and ctx.lower[k] not in FUNCTION_WORDS
+    # a title after a firm's name is no part of it ("said Alcoa Chairman Alain Belda")
+    return bool(_CAP_WORD.match(t)) and ctx.lower[k] not in FUNCTION_WORDS \
+        and ctx.lower[k] not in ctx.res.role_heads and ctx.lower[k] not in TITLE_OPENERS
+
+
+# words that open a title ("Alcoa Senior Vice President"): no part of a firm name before them
+TITLE_OPENERS = frozenset({"senior", "executive", "chief", "vice", "general", "managing", "deputy"})
 
 
 def _sentence_start(ctx: Ctx, k: int) -> bool:
@@ -806,7 +932,9 @@ def repeat_candidates(ctx: Ctx, chosen: List[Candidate]) -> List[Candidate]:
                     forms.setdefault(tuple(words), "FIRM")
             # the first word alone when it is distinctive ("Apple Computer, Inc." -> Apple)
             first = words[0] if words else ""
-            if len(words) > 1 and len(first) >= 4 and first.isalpha() and first not in res.stop \
+            # an acronym opening a name in mixed case ("LIN Broadcasting Corporation")
+            acronym = len(first) >= 3 and ctx.text[c.start].isupper() and not ctx.text[c.end - 1].isupper()
+            if len(words) > 1 and (len(first) >= 4 or acronym) and first.isalpha() and first not in res.stop \
                     and first not in res.sets["firm_generic_words"] and first not in res.sets["given_names"] \
                     and first not in res.role_words:
                 forms.setdefault((first,), "FIRM")
@@ -1099,9 +1227,11 @@ class EntityRules:
         cands = list(pattern_spans)
         for extract in self.extractors:
             cands.extend(extract(ctx))
+        cands = [c for c in cands if not ctx.crosses_gap(c.start, c.end)]
         chosen = resolve(cands, len(doc))
         if self.repeat_names:
-            chosen = resolve(chosen + repeat_candidates(ctx, chosen), len(doc))
+            repeats = [c for c in repeat_candidates(ctx, chosen) if not ctx.crosses_gap(c.start, c.end)]
+            chosen = resolve(chosen + repeats, len(doc))
         spans = [Span(doc, c.start, c.end, label=c.label) for c in chosen
                  if c.label in ENTITY_LABELS]
         if self.spans_key:  # matches as features for a model downstream

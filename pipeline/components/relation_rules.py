@@ -81,9 +81,12 @@ GAPS: Dict[str, str] = {
                    r"bank['’]s|s|"
                    # past and changing roles count (ANNOTATION.md): "resigned as a director"
                    r"resigned|retired|retiring|stepped|steps|down|continue[sd]?|continuing|remains?|"
-                   r"remained|named|appointed|elected|re-elected|promoted|hired|to)\s+|,\s*)*$",
+                   r"remained|named|appointed|elected|re-elected|promoted|hired|to|resigns?|"
+                   # "X transitioned from the role of Chief Financial Officer to Vice Chairman"
+                   r"transition(?:ed|s|ing)?\s+(?:from\s+)?(?:the\s+)?(?:role|position|office)\s+of)\s+|,\s*)*$",
     # ROLE -> next ROLE of a list
-    "role_role": r"^\s*(?:,|&|/|and|,\s*and|,\s*&)?\s*(?:(?:the|a|an|its|as|also)\s+)?$",
+    # (a change of role: "from the role of Chief Financial Officer to Vice Chairman")
+    "role_role": r"^\s*(?:,|&|/|and|,\s*and|,\s*&|to)?\s*(?:(?:the|a|an|its|as|also)\s+)?$",
     # ROLE -> FIRM of which the person holds the role
     "role_firm": r"^\s*,?\s*(?:of|at|for|with|to)\s+(?:the\s+)?$|^\s*,\s*$",
     # ROLE (list) -> PERSON: "Chief Executive Officer John Smith"
