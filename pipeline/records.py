@@ -5,9 +5,8 @@ from typing import Dict, List, Optional
 
 from spacy.tokens import Doc
 
-from .schema import Relation, register_extensions
+from .schema import Relation
 
-register_extensions()
 
 
 def entity_records(doc: Doc) -> List[Dict]:

@@ -20,10 +20,13 @@ from pipeline.evaluation import evaluate_pipeline
 from pipeline.models import load_pipeline
 
 
-def _merge_mode(mode: str, relation_model: bool = True) -> Callable[[Path], Language]:
+def _merge_mode(mode: str, relation_model: bool = True,
+                model_labels=None) -> Callable[[Path], Language]:
     def build(model: Path) -> Language:
         nlp = spacy.load(model, exclude=[] if relation_model else ["relation_extractor"])
-        nlp.get_pipe("entity_merge").mode = mode
+        merge = nlp.get_pipe("entity_merge")
+        merge.mode = mode
+        merge.model_labels = None if model_labels is None else frozenset(model_labels)
         return nlp
     return build
 
@@ -41,7 +44,11 @@ VARIANTS: Dict[str, Callable[[Path], Language]] = {
     "NER, rules fill in; relation rules": _merge_mode("rules_fill", relation_model=False),
     "NER, rules overwrite; relation rules": _merge_mode("rules_overwrite", relation_model=False),
     "NER alone; relation rules + model": _merge_mode("model"),
-    "NER, rules overwrite; rules + model": _merge_mode("rules_overwrite"),
+    "NER (all labels), rules overwrite; rules + model": _merge_mode("rules_overwrite"),
+    "NER (PERSON, FIRM), rules overwrite; rules + model":
+        _merge_mode("rules_overwrite", model_labels=["PERSON", "FIRM"]),
+    "entity rules; relation rules + model (no NER)": lambda model: spacy.load(model, exclude=["ner"]),
+    "as shipped": lambda model: spacy.load(model),
 }
 
 
@@ -52,11 +59,11 @@ def main(argv=None) -> None:
     parser.add_argument("--split", default="dev")
     args = parser.parse_args(argv)
     gold = read_gold(args.corpus / f"{args.split}.jsonl")
-    print(f"{'variant':<38} {'ent P':>6} {'ent R':>6} {'ent F':>6} {'rel P':>6} {'rel R':>6} {'rel F':>6}")
+    print(f"{'variant':<52} {'ent P':>6} {'ent R':>6} {'ent F':>6} {'rel P':>6} {'rel R':>6} {'rel F':>6}")
     for name, build in VARIANTS.items():
         result = evaluate_pipeline(build(args.model), gold)
         e, r = result["entities"]["ALL"], result["relations"]["ALL"]
-        print(f"{name:<38} {e['p']:>6.3f} {e['r']:>6.3f} {e['f']:>6.3f} "
+        print(f"{name:<52} {e['p']:>6.3f} {e['r']:>6.3f} {e['f']:>6.3f} "
               f"{r['p']:>6.3f} {r['r']:>6.3f} {r['f']:>6.3f}", flush=True)
 
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import spacy
+from spacy.cli._util import parse_config_overrides
 
 import pipeline
 from pipeline.corpus import read_gold
@@ -38,9 +39,10 @@ def main(argv=None) -> int:
     parser.add_argument("--force", action="store_true", help="replace even if dev scores drop")
     parser.add_argument("--disable", nargs="*", default=[],
                         help="components shipped disabled (enable with spacy.load(..., enable=[...]))")
-    args = parser.parse_args(argv)
-
-    nlp = spacy.load(args.source)
+    args, extra = parser.parse_known_args(argv)
+    # settings of untrained components chosen on dev, e.g. --components.entity_merge.mode
+    overrides = parse_config_overrides(extra)
+    nlp = spacy.load(args.source, config=overrides)
     for name in args.disable:
         nlp.disable_pipe(name)
 

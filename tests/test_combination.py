@@ -47,6 +47,14 @@ def test_merge_component_modes(doc, mode, expected):
     assert {(e.text, e.label_) for e in doc.ents} == expected
 
 
+def test_merge_component_keeps_model_spans_only_of_model_labels(doc):
+    doc.spans["rule_ents"] = [Span(doc, 3, 6, "FIRM")]
+    doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 7, 11, "DATE")]
+    EntityMerge("merge", "rule_ents", "rules_overwrite", model_labels=["PERSON"])(doc)
+    assert {(e.text, e.label_) for e in doc.ents} == {("Jane Roe", "PERSON"),
+                                                       ("Acme Widgets Corp.", "FIRM")}
+
+
 def test_merge_component_refuses_unknown_mode():
     with pytest.raises(ValueError, match="mode"):
         EntityMerge("merge", "rule_ents", "vote")

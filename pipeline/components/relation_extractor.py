@@ -21,10 +21,9 @@ from thinc.api import Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
 from ..aliases import AliasIndex
-from ..schema import RELATION_LABELS, allowed, make_relation, register_extensions
+from ..schema import RELATION_LABELS, allowed, make_relation
 from ..scoring import entity_keys, normalize, prf, relation_triples
 
-register_extensions()
 
 COMBINE_MODES = ("union", "model")
 
