@@ -10,6 +10,7 @@ import json
 import logging
 import multiprocessing
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,8 +74,6 @@ def process_batch(nlp: Language, batch: Sequence[Item]) -> List[Outcome]:
     try:
         docs = list(nlp.pipe([text for _, text, _ in batch]))
     except Exception:  # noqa: BLE001 -- retried per document below, where it is reported
-        if len(batch) == 1:
-            return [_process_one(nlp, batch[0])]
         return [_process_one(nlp, item) for item in batch]
     return [(doc_id, doc_to_record(doc_id, doc, stored), None, len(text.split()))
             for (doc_id, text, stored), doc in zip(batch, docs)]
@@ -117,7 +116,6 @@ def _worker_process(batch: Sequence[Item]) -> List[Outcome]:
 
 
 def _limit_torch_threads() -> None:
-    import sys
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
@@ -145,7 +143,7 @@ def extract_folder(in_dir: Path, output: Path, model: str = "default",
     if not in_dir.is_dir():
         raise NotADirectoryError(f"{in_dir}: not a folder")
     check_outputs(output, tables, force)
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model)  # also with workers: a bad --model fails before any work
     summary = ExtractionSummary()
 
     def fail(doc_id: str, why: str) -> None:
