@@ -13,7 +13,7 @@ from spacy.cli._util import parse_config_overrides
 
 from .corpus import CorpusError, read_gold
 from .evaluation import predict_records
-from .extraction import OutputExistsError, extract_folder
+from .extraction import extract_folder
 from .models import DEFAULT_MODEL, ModelNotFoundError, load_pipeline
 from .scoring import format_tables, index_by_id, score
 

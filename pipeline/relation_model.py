@@ -18,7 +18,7 @@ from thinc.api import Dropout, Linear, Logistic, Model, Relu, chain
 from thinc.types import Floats2d
 
 from .aliases import AliasIndex
-from .schema import ENTITY_LABELS, RELATION_LABELS, RELATION_TYPES
+from .schema import RELATION_LABELS, RELATION_TYPES
 
 Pair = Tuple[Span, Span]
 GetPairs = Callable[[Doc], List[Pair]]

@@ -7,7 +7,7 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from pipeline.corpus import CorpusError, convert_file, create_corpus_reader, read_gold, record_problems
+from pipeline.corpus import CorpusError, convert_file, read_gold, record_problems
 
 from .conftest import make_gold_doc, write_jsonl
 

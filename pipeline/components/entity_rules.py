@@ -35,7 +35,6 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from ..schema import ENTITY_LABELS
 from ..spans import merge_spans, set_entities

@@ -29,7 +29,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 Block = Tuple[int, int, str]
 
@@ -188,7 +188,6 @@ def find_blocks(text: str, long_line: int = 200) -> List[Block]:
     def span_of(k0: int, k1: int) -> Tuple[int, int]:
         return para_spans[k0][0], para_spans[k1][1]
 
-    section_heads = sorted(set(items) | set(exhibits) | set(ends_sections) | set(sig_starts))
 
     def next_head(k: int, heads: Sequence[int]) -> int:
         j = bisect_left(heads, k + 1)
