@@ -37,14 +37,10 @@ def main(argv=None) -> int:
     parser.add_argument("target", type=Path, help="e.g. models/default")
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
     parser.add_argument("--force", action="store_true", help="replace even if dev scores drop")
-    parser.add_argument("--disable", nargs="*", default=[],
-                        help="components shipped disabled (enable with spacy.load(..., enable=[...]))")
     args, extra = parser.parse_known_args(argv)
     # settings of untrained components chosen on dev, e.g. --components.entity_merge.mode
     overrides = parse_config_overrides(extra)
     nlp = spacy.load(args.source, config=overrides)
-    for name in args.disable:
-        nlp.disable_pipe(name)
 
     dev = read_gold(args.corpus / "dev.jsonl")
     scores = evaluate_pipeline(nlp, dev)
@@ -66,7 +62,6 @@ def main(argv=None) -> int:
                                   "sha256_16": corpus_fingerprint(args.corpus / f"{split}.jsonl")}
                           for split in ("train", "dev")},
         "dev_scores": {part: scores[part] for part in ("entities", "relations")},
-        "disabled": list(args.disable),
     }
     tmp = args.target.with_name(args.target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
