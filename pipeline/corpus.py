@@ -166,6 +166,14 @@ def create_corpus_reader(path: Optional[Path]) -> Callable[[Language], Iterator[
     Reading JSONL directly lets ``python -m spacy train`` run on a corpus as users
     annotate it, without a conversion step.
     """
+    return create_corpus_reader_v2(path, augment=None)
+
+
+@spacy.registry.readers("edgar_ie.Corpus.v2")
+def create_corpus_reader_v2(path: Optional[Path], augment: Optional[Callable[[], List[Dict]]]
+                            ) -> Callable[[Language], Iterator[Example]]:
+    """As v1, followed by the synthetic gold records that ``augment`` makes (training
+    only: see ``pipeline/augment.py``)."""
 
     def read_examples(nlp: Language) -> Iterator[Example]:
         if path is None:
@@ -174,6 +182,8 @@ def create_corpus_reader(path: Optional[Path]) -> Callable[[Language], Iterator[
             docs, _ = records_to_docs(nlp, read_gold(path))
         else:
             docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+        if augment is not None:
+            docs += records_to_docs(nlp, augment())[0]
         for doc in docs:
             yield Example(nlp.make_doc(doc.text), doc)
 

@@ -61,6 +61,9 @@ def main(argv=None) -> int:
                                   "documents": len(read_gold(args.corpus / f"{split}.jsonl")),
                                   "sha256_16": corpus_fingerprint(args.corpus / f"{split}.jsonl")}
                           for split in ("train", "dev")},
+        # synthetic documents from templates (pipeline/augment.py), training only
+        "synthetic_training_documents":
+            dict(nlp.config.interpolate()["corpora"]["train"].get("augment") or {}),
         "dev_scores": {part: scores[part] for part in ("entities", "relations")},
     }
     tmp = args.target.with_name(args.target.name + ".tmp")

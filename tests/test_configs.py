@@ -1,6 +1,8 @@
 """The shipped configs and model names resolve, and the variants differ only where they say."""
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 import spacy
 from thinc.api import Config
@@ -60,3 +62,28 @@ def test_transformer_comes_from_a_local_folder_only(tmp_path):
         local_transformer(str(tmp_path))
     (tmp_path / "config.json").write_text("{}")
     assert local_transformer(str(tmp_path)) == str(tmp_path)
+
+
+def _compare_combinations():
+    spec = importlib.util.spec_from_file_location(
+        "compare_combinations", PROJECT_DIR / "scripts" / "compare_combinations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_combination_variant_sets_real_settings_of_the_default_pipeline():
+    """A misspelt setting in configs/combinations.cfg would otherwise only fail in a rerun."""
+    compare = _compare_combinations()
+    config = spacy.util.load_config(CONFIGS / "default.cfg")
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+    variants = spacy.util.load_config(CONFIGS / "combinations.cfg")
+    assert {v["base"] for v in variants.values()} == {"model", "rules"}
+    for variant in variants.values():
+        assert set(variant.get("exclude", [])) <= set(nlp.pipe_names)
+        for name, settings in variant.items():
+            if name not in compare.VARIANT_KEYS:
+                for key, value in settings.items():
+                    compare.configure(nlp.get_pipe(name), key, value)
+    with pytest.raises(KeyError, match="no_such_setting"):
+        compare.configure(nlp.get_pipe("entity_merge"), "no_such_setting", 1)

@@ -15,7 +15,8 @@ runner = CliRunner()
 # Small enough to train in seconds; the real settings live in configs/default.cfg.
 TINY = ["--training.max_steps", "30", "--training.eval_frequency", "15",
         "--embedding.width", "32",
-        "--components.tok2vec.model.encode.depth", "2"]
+        "--components.tok2vec.model.encode.depth", "2",
+        "--corpora.train.augment.n_docs", "10"]
 
 
 def test_train_extract_evaluate(tiny_corpus, tmp_path):

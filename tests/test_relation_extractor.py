@@ -7,6 +7,7 @@ import pytest
 import spacy
 from spacy.training import Example
 
+from pipeline.augment import create_template_documents
 from pipeline.components.relation_extractor import RelationExtractor
 from pipeline.corpus import gold_to_doc, Alignment
 from pipeline.relation_model import (TRIGGER_NAMES, create_candidate_pairs, create_pair_features,
@@ -102,6 +103,50 @@ def test_tiny_relation_model_learns_and_survives_serialization(tmp_path):
     for name, proc in reloaded.pipeline:
         again = proc(again)
     assert again._.relations == probe._.relations
+
+
+def test_synthetic_documents_give_entities_but_no_relation_training_pairs():
+    """Template documents have no gold relations; their pairs must not all read as negatives."""
+    nlp = _pipeline()
+    gold = make_gold_doc(0)
+    synthetic = dict(create_template_documents(n_docs=1, seed=0)()[0])
+    examples = []
+    for record in (gold, synthetic):
+        reference = gold_to_doc(nlp.make_doc, record, Alignment())
+        examples.append(Example(nlp.make_doc(reference.text), reference))
+    nlp.initialize(lambda: examples)
+    extractor: RelationExtractor = nlp.get_pipe("relation_extractor")
+    docs = extractor._training_docs(examples)
+    real_pairs, synthetic_pairs = extractor._pairs(docs)
+    assert real_pairs and synthetic_pairs == []
+    assert len(docs[1].ents) > 3  # the synthetic doc does carry entities
+    losses = nlp.update(examples, sgd=nlp.create_optimizer(), losses={})
+    assert losses["relation_extractor"] > 0
+
+
+def test_a_batch_without_pairs_still_lets_the_shared_tok2vec_learn_from_the_ner():
+    """The relation extractor is the tok2vec's last listener: the tok2vec applies the
+    NER's gradient only when the extractor hands its own back, pairs or none."""
+    nlp = _pipeline()
+    nlp.add_pipe("ner", before="layout", config={"model": {
+        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
+        "hidden_width": 16, "maxout_pieces": 2, "use_upper": True,
+        "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 32}}})
+    records = create_template_documents(n_docs=4, seed=2)()
+    examples = [Example(nlp.make_doc(r["text"]), gold_to_doc(nlp.make_doc, r, Alignment()))
+                for r in records]
+    optimizer = nlp.initialize(lambda: examples)
+    nlp.update(examples, sgd=optimizer)  # the NER's output layer starts at zero: no gradient yet
+    tok2vec = nlp.get_pipe("tok2vec").model
+    before = [p.copy() for p in _params(tok2vec)]
+    losses = nlp.update(examples, sgd=optimizer, losses={})
+    assert losses["relation_extractor"] == 0.0 and losses["ner"] > 0 and losses["tok2vec"] > 0
+    assert any(not numpy.array_equal(a, b) for a, b in zip(before, _params(tok2vec)))
+
+
+def _params(model):
+    return [node.get_param(name) for node in model.walk() for name in node.param_names
+            if node.has_param(name)]
 
 
 @pytest.mark.parametrize("combine, expected", [

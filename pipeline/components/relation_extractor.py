@@ -21,6 +21,8 @@ from thinc.api import Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
 from ..aliases import AliasIndex
+from ..augment import SYNTHETIC_KIND
+from ..relation_model import Pair
 from ..schema import RELATION_LABELS, allowed, make_relation
 from ..scoring import entity_keys, normalize, prf, relation_triples
 
@@ -60,15 +62,23 @@ class RelationExtractor(TrainablePipe):
         return tuple(self.cfg["labels"])
 
     # prediction -------------------------------------------------------------------
-    def predict(self, docs: Iterable[Doc]) -> Floats2d:
-        docs = list(docs)
-        return self.model.ops.to_numpy(self.model.predict(docs)) if docs else numpy.zeros((0, 0))
+    def predict(self, docs: Iterable[Doc]) -> Tuple[List[List[Pair]], Floats2d]:
+        """The candidate pairs of each doc, and their scores (a row a pair, docs in order).
 
-    def set_annotations(self, docs: Iterable[Doc], scores: Floats2d) -> None:
+        The pairs go to the model and on to set_annotations, so get_pairs runs once a doc.
+        """
+        docs = list(docs)
         get_pairs = self.model.attrs["get_pairs"]
+        all_pairs = [get_pairs(doc) for doc in docs]
+        if not docs:
+            return all_pairs, numpy.zeros((0, 0))
+        return all_pairs, self.model.ops.to_numpy(self.model.predict((docs, all_pairs)))
+
+    def set_annotations(self, docs: Iterable[Doc],
+                        predictions: Tuple[List[List[Pair]], Floats2d]) -> None:
+        all_pairs, scores = predictions
         row = 0
-        for doc in docs:
-            pairs = get_pairs(doc)
+        for doc, pairs in zip(docs, all_pairs):
             doc_scores = scores[row:row + len(pairs)]
             row += len(pairs)
             model_relations = self._roll_up(doc, pairs, doc_scores)
@@ -78,23 +88,27 @@ class RelationExtractor(TrainablePipe):
         """Mention-pair scores -> one relation per entity pair and label (the best score)."""
         aliases = AliasIndex.from_doc(doc)
         best: Dict[Tuple, Dict] = {}
-        for (head, tail), row in zip(pairs, scores):
-            for label, score in zip(self.labels, row):
-                if score < self.cfg["threshold"] or not allowed(label, head.label_, tail.label_):
-                    continue
-                head_text = aliases.canonical(head.text, head.label_)
-                tail_text = aliases.canonical(tail.text, tail.label_)
-                if label == "APPOINTS" and aliases.key(head.text, head.label_) == \
-                        aliases.key(tail.text, tail.label_):
-                    continue  # nobody appoints themselves
-                key = (head_text, label, tail_text)
-                if key not in best or score > best[key]["score"]:
-                    first, last = sorted((head, tail), key=lambda s: s.start)
-                    evidence = (first.sent.start_char, last.sent.end_char) \
-                        if doc.has_annotation("SENT_START") else (first.start_char, last.end_char)
-                    best[key] = make_relation(head_text, head.label_, label, tail_text,
-                                              tail.label_, score=float(score),
-                                              evidence=evidence, source="model")
+        scores = numpy.asarray(scores)[:, :len(self.labels)]
+        # most scores fall below the threshold: visit only the others, in the order of
+        # a loop over pairs, then labels (``best`` keeps its first-seen order)
+        rows, columns = numpy.nonzero(~(scores < self.cfg["threshold"]))
+        for row, column in zip(rows.tolist(), columns.tolist()):
+            (head, tail), label, score = pairs[row], self.labels[column], scores[row, column]
+            if not allowed(label, head.label_, tail.label_):
+                continue
+            head_text = aliases.canonical(head.text, head.label_)
+            tail_text = aliases.canonical(tail.text, tail.label_)
+            if label == "APPOINTS" and aliases.key(head.text, head.label_) == \
+                    aliases.key(tail.text, tail.label_):
+                continue  # nobody appoints themselves
+            key = (head_text, label, tail_text)
+            if key not in best or score > best[key]["score"]:
+                first, last = sorted((head, tail), key=lambda s: s.start)
+                evidence = (first.sent.start_char, last.sent.end_char) \
+                    if doc.has_annotation("SENT_START") else (first.start_char, last.end_char)
+                best[key] = make_relation(head_text, head.label_, label, tail_text,
+                                          tail.label_, score=float(score),
+                                          evidence=evidence, source="model")
         return list(best.values())
 
     def _combine(self, rule_relations: List[Dict], model_relations: List[Dict]) -> List[Dict]:
@@ -119,6 +133,7 @@ class RelationExtractor(TrainablePipe):
             doc._.relations = None
             for name in self.cfg["feature_components"]:
                 doc = self._nlp.get_pipe(name)(doc)
+            doc.user_data["kind"] = eg.reference.user_data.get("kind")
             doc.user_data["gold"] = {
                 "entities": [{"text": e.text} for e in eg.reference.ents],
                 "relations": list(eg.reference.user_data.get("gold_relations", [])),
@@ -126,18 +141,24 @@ class RelationExtractor(TrainablePipe):
             docs.append(doc)
         return docs
 
-    def _truths(self, docs: Sequence[Doc]) -> numpy.ndarray:
-        get_pairs = self.model.attrs["get_pairs"]
+    def _truths(self, docs: Sequence[Doc], all_pairs: Sequence[List[Pair]]) -> numpy.ndarray:
         rows = []
-        for doc in docs:
+        for doc, pairs in zip(docs, all_pairs):
             gold = doc.user_data["gold"]
             keys = entity_keys(gold)
             triples = relation_triples(gold, keys)
-            for head, tail in get_pairs(doc):
+            for head, tail in pairs:
                 h = keys.get(normalize(head.text), "?")
                 t = keys.get(normalize(tail.text), "?")
                 rows.append([float((h, label, t) in triples) for label in self.labels])
         return numpy.asarray(rows, dtype="f").reshape((-1, len(self.labels)))
+
+    def _pairs(self, docs: Sequence[Doc]) -> List[List[Pair]]:
+        """Training pairs; synthetic documents (``pipeline/augment.py``) give none: they
+        carry entities but no relations, so their pairs would all read as negatives."""
+        get_pairs = self.model.attrs["get_pairs"]
+        return [[] if doc.user_data.get("kind") == SYNTHETIC_KIND else get_pairs(doc)
+                for doc in docs]
 
     def update(self, examples: Iterable[Example], *, drop: float = 0.0,
                sgd: Optional[Optimizer] = None, losses: Optional[Dict[str, float]] = None
@@ -145,11 +166,12 @@ class RelationExtractor(TrainablePipe):
         losses = {} if losses is None else losses
         losses.setdefault(self.name, 0.0)
         docs = self._training_docs(examples)
-        truths = self._truths(docs)
-        if not len(truths):
-            return losses
+        all_pairs = self._pairs(docs)
+        truths = self._truths(docs, all_pairs)
         set_dropout_rate(self.model, drop)
-        scores, backprop = self.model.begin_update(docs)
+        # a batch without pairs (synthetic documents only) still runs and hands back its
+        # empty gradient: a shared tok2vec only updates once its last listener does
+        scores, backprop = self.model.begin_update((docs, all_pairs))
         loss, gradient = self.get_loss(scores, self.model.ops.asarray2f(truths))
         backprop(gradient)
         if sgd is not None:
@@ -159,13 +181,16 @@ class RelationExtractor(TrainablePipe):
 
     def get_loss(self, scores: Floats2d, truths: Floats2d) -> Tuple[float, Floats2d]:
         gradient = scores - truths
+        if not len(gradient):
+            return 0.0, gradient
         return float((gradient ** 2).sum(axis=1).mean()), gradient
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *,
                    nlp: Optional[Language] = None) -> None:
         docs = self._training_docs(islice(get_examples(), 10))
-        truths = self._truths(docs)
-        self.model.initialize(X=docs, Y=self.model.ops.asarray2f(truths))
+        all_pairs = self._pairs(docs)
+        truths = self._truths(docs, all_pairs)
+        self.model.initialize(X=(docs, all_pairs), Y=self.model.ops.asarray2f(truths))
 
     def score(self, examples: Iterable[Example], **kwargs) -> Dict[str, float]:
         """Document-level relation P/R/F1 with the FORMATS.md metric."""
