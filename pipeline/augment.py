@@ -46,6 +46,20 @@ class TemplateFiller:
             ("PHRASE", "phrases"), ("QUOTE", "quotes"), ("CITY", "places"),
             ("STATE", "states"), ("TERM", "terms"))}
         self.products = read_lines(templates / "products.txt")
+        rng = self.rng
+        # slots made up on the spot: no entity either
+        self.made_up: Dict[str, Callable[[], str]] = {
+            "AGE": lambda: str(rng.randint(38, 74)),
+            "NUMBER": lambda: str(rng.randint(1, 99)),
+            "ZIP": lambda: f"{rng.randint(10000, 99999)}",
+            "STREET": lambda: rng.choice(self.surnames),
+            "TICKER": lambda: "".join(rng.choice("ABCDEFGHIKLMNOPRSTUVWXYZ") for _ in range(rng.randint(2, 4))),
+            "CITY_UPPER": lambda: rng.choice(self.word_lists["CITY"]).upper(),
+            "PRODUCT": lambda: f"{rng.choice(self.firm_words)} {rng.choice(self.products)}",
+            "VOTES": lambda: f"{rng.randint(1, 999):,},{rng.randint(0, 999):03d},{rng.randint(0, 999):03d}",
+            "PHONE": lambda: f"({rng.randint(200, 999)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
+            "EMAIL": lambda: f"{self.last_surname.lower()}@example.com",
+        }
         self.given_names = [w.title() for w in read_lines(PATTERNS / "given_names.txt") if len(w) > 2]
         self.roles = [_title(r) for r in read_lines(PATTERNS / "role_titles.txt")
                       if not r.endswith("s") and " " in r]
@@ -105,25 +119,12 @@ class TemplateFiller:
         return text, "MONEY", 0, len(text)
 
     def value(self, slot: str) -> Tuple[str, Optional[str], int, int]:
-        rng = self.rng
-        plain: Dict[str, Callable[[], str]] = {
-            "AGE": lambda: str(rng.randint(38, 74)),
-            "NUMBER": lambda: str(rng.randint(1, 99)),
-            "ZIP": lambda: f"{rng.randint(10000, 99999)}",
-            "STREET": lambda: rng.choice(self.surnames),
-            "TICKER": lambda: "".join(rng.choice("ABCDEFGHIKLMNOPRSTUVWXYZ") for _ in range(rng.randint(2, 4))),
-            "CITY_UPPER": lambda: rng.choice(self.word_lists["CITY"]).upper(),
-            "PRODUCT": lambda: f"{rng.choice(self.firm_words)} {rng.choice(self.products)}",
-            "VOTES": lambda: f"{rng.randint(1, 999):,},{rng.randint(0, 999):03d},{rng.randint(0, 999):03d}",
-            "PHONE": lambda: f"({rng.randint(200, 999)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
-            "EMAIL": lambda: f"{self.last_surname.lower()}@example.com",
-        }
         if slot in self.word_lists:
-            return rng.choice(self.word_lists[slot]), None, 0, 0
-        if slot in plain:
-            return plain[slot](), None, 0, 0
+            return self.rng.choice(self.word_lists[slot]), None, 0, 0
+        if slot in self.made_up:
+            return self.made_up[slot](), None, 0, 0
         if slot == "ROLE":
-            role = rng.choice(self.roles)
+            role = self.rng.choice(self.roles)
             return role, "ROLE", 0, len(role)
         return getattr(self, slot.lower())()
 

@@ -43,7 +43,7 @@ def configure(component: Any, key: str, value: Any) -> None:
     if isinstance(getattr(component, "cfg", None), dict) and key in component.cfg:
         component.cfg[key] = value
     elif hasattr(component, key):
-        setattr(component, key, frozenset(value) if key == "model_labels" and value else value)
+        setattr(component, key, value)
     else:
         raise KeyError(f"{type(component).__name__} has no setting {key!r}")
 
